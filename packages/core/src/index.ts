@@ -1,0 +1,75 @@
+export {
+  assertExhaustive,
+  CoreError,
+  formatInventoryIssue,
+  InvalidBuildError,
+  InventoryError,
+  type InventoryIssue,
+  UnknownUpdateError,
+} from './errors.js';
+export {
+  type Build,
+  compareBuilds,
+  formatBuild,
+  formatBuildLong,
+  normalizeBuild,
+  parseBuild,
+  sameBuild,
+  tryParseBuild,
+} from './exchange/build.js';
+export {
+  type BuildIdentity,
+  compareLines,
+  findRelease,
+  identifyBuild,
+  lineOfBuild,
+  releaseLabel,
+} from './exchange/identify.js';
+export {
+  EXCHANGE_2007_LINES,
+  EXCHANGE_2007_MAJOR,
+  EXCHANGE_2007_RELEASES,
+  type ExchangeLine,
+  type ExchangeRelease,
+} from './exchange/releases.js';
+export { type ClusterGroup, checkClusters, groupClusters } from './inventory/clusters.js';
+export {
+  BuildString,
+  ClusterMembership,
+  EXCHANGE_ROLES,
+  ExchangeRole,
+  Inventory,
+  InventoryServer,
+  NETBIOS_NAME_PATTERN,
+  netbiosName,
+} from './inventory/schema.js';
+export { checkInventory, parseInventory } from './inventory/validate.js';
+export { type Eligibility, eligibility } from './planner/eligibility.js';
+export { planRollout } from './planner/plan.js';
+export {
+  EXCLUSION_CODES,
+  ExcludedServer,
+  ExclusionCode,
+  PlannedServer,
+  type PlanPolicy,
+  PlanSelection,
+  PlanStep,
+  PlanWave,
+  RolloutPlan,
+  SKIP_CODES,
+  SkipCode,
+  SkippedServer,
+  STEP_NAMES,
+  WAVE_NAMES,
+  WaveName,
+} from './planner/schema.js';
+export { describeSelection, selectedNames } from './planner/selection.js';
+export { stepsFor, waveOf } from './planner/steps.js';
+export { formatPath, type SchemaIssue, schemaIssues } from './schema/issues.js';
+export {
+  findUpdate,
+  KB959241,
+  UPDATE_CATALOG,
+  type UpdatePackage,
+  type UpdateRollup,
+} from './updates/catalog.js';

@@ -1,0 +1,28 @@
+import type { InventoryServer } from '../inventory/schema.js';
+import type { PlanStep, WaveName } from './schema.js';
+
+/**
+ * The steps one server runs, in order. The node is emptied (clustered mailbox server and cluster group moved
+ * off) before interim updates are removed, because removing one stops Exchange services; OWA files are backed
+ * up before anything touches them.
+ */
+export function stepsFor(server: InventoryServer): PlanStep[] {
+  const backupOwa = server.owaCustomized === true && server.roles.includes('ClientAccess');
+  const steps: (PlanStep | false)[] = [
+    'precheck',
+    backupOwa && 'backup-owa',
+    server.cluster?.role === 'active' && 'move-cms',
+    server.cluster !== undefined && 'move-cluster-group',
+    (server.interimUpdates?.length ?? 0) > 0 && 'remove-interim-updates',
+    'install',
+    'verify',
+    backupOwa && 'restore-owa',
+  ];
+  return steps.filter((step): step is PlanStep => step !== false);
+}
+
+/** The earliest wave a server belongs to: Internet-facing CAS, internal CAS, or the rest. */
+export function waveOf(server: InventoryServer): WaveName {
+  if (!server.roles.includes('ClientAccess')) return 'remaining';
+  return server.internetFacing === true ? 'cas-internet-facing' : 'cas-internal';
+}
