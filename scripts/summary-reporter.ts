@@ -9,7 +9,8 @@ export default class SummaryReporter implements Reporter {
       const before = counts.passed + counts.failed + counts.skipped;
       count(file, counts);
       // A file that failed to load has no tests: count it, or a broken file would look green.
-      if (file.result?.state === 'fail' && counts.passed + counts.failed + counts.skipped === before) counts.failed++;
+      if (file.result?.state === 'fail' && counts.passed + counts.failed + counts.skipped === before)
+        counts.failed++;
     }
     const tail = counts.skipped > 0 ? `, ${counts.skipped} skipped` : '';
     process.stdout.write(`\n${counts.passed} passed, ${counts.failed} failed${tail}\n`);

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { compareBuilds, formatBuild, formatBuildLong, normalizeBuild, parseBuild, sameBuild, tryParseBuild } from './build.js';
+import {
+  compareBuilds,
+  formatBuild,
+  formatBuildLong,
+  normalizeBuild,
+  parseBuild,
+  sameBuild,
+  tryParseBuild,
+} from './build.js';
 
 describe('builds', () => {
   it('reads the short and the zero-padded form as the same build', () => {

@@ -55,7 +55,7 @@ function byLine(line: UpdateRollup['line'], label: string, update: UpdateRollup)
     return {
       kind: 'exclude',
       code: 'NEWER_SERVICE_PACK',
-      reason: `On ${label}, newer than ${update.line}. ${update.id} is for ${update.line} only; a ${line} server takes the rollups of ${line}.`,
+      reason: `On ${label}, newer than ${update.line}. ${update.id} is for ${update.line} only; an ${line} server takes the rollups of ${line}.`,
     };
   return undefined;
 }

@@ -1,0 +1,56 @@
+import { Command, CommanderError, Option } from 'commander';
+import { planCommand } from './commands/plan.js';
+import type { Output } from './io.js';
+
+const list = (value: string, previous: string[] = []) => [
+  ...previous,
+  ...value
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean),
+];
+
+/** Builds the `exrollout` command tree, writing to the given streams. */
+export function buildProgram(out: Output): Command {
+  const program = new Command('exrollout')
+    .description('Staged rollouts of Exchange Server 2007 update rollups (KB959241: SP1 Update Rollup 6).')
+    .version('0.1.0')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => out.stdout.write(text),
+      writeErr: (text) => out.stderr.write(text),
+    })
+    .showHelpAfterError('(run with --help for usage)');
+
+  program
+    .command('plan')
+    .description(
+      'Read an inventory file and print the rollout plan: waves, servers, steps, and who is left out and why.',
+    )
+    .requiredOption('-i, --inventory <file>', 'inventory JSON file: { "servers": [ ... ] }')
+    .option('-u, --update <id>', 'update to plan', 'KB959241')
+    .option('--json', 'print exactly the plan object as JSON')
+    .addOption(
+      new Option(
+        '--servers <names>',
+        'only these servers (comma-separated; clusters are taken whole)',
+      ).argParser(list),
+    )
+    .addOption(
+      new Option(
+        '--sites <sites>',
+        'only servers in these Active Directory sites (comma-separated)',
+      ).argParser(list),
+    )
+    .addOption(
+      new Option('--roles <roles>', 'only servers with one of these roles (comma-separated)').argParser(list),
+    )
+    .action(async (options) => planCommand(options, out));
+
+  return program;
+}
+
+/** True for commander's own exits: help, version, and usage errors (already printed). */
+export function isCommanderExit(error: unknown): error is CommanderError {
+  return error instanceof CommanderError;
+}
