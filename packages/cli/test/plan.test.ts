@@ -101,6 +101,9 @@ describe('exrollout plan', () => {
     const unknownUpdate = await run('plan', '-i', contoso, '--update', 'KB123');
     expect(unknownUpdate.code).toBe(2);
     expect(unknownUpdate.stderr).toContain('unknown update "KB123"; known updates: KB959241');
+    const typo = await run('plan', '-i', contoso, '--servers', 'SEA-CAS01,SEA-CAS9');
+    expect(typo).toMatchObject({ code: 2, stdout: '' });
+    expect(typo.stderr).toContain('not in the inventory: SEA-CAS9');
     const unknownRole = await run('plan', '-i', contoso, '--roles', 'Exchange');
     expect(unknownRole.stderr).toContain('unknown role "Exchange"');
   });

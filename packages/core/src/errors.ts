@@ -52,6 +52,15 @@ export class InventoryError extends CoreError {
   }
 }
 
+/** A selection that names servers the inventory does not hold: a typo would otherwise patch nothing, silently. */
+export class SelectionError extends CoreError {
+  readonly code = 'CORE_ERR_SELECTION_UNKNOWN_SERVER';
+
+  constructor(readonly unknownNames: readonly string[]) {
+    super(`the selection names servers that are not in the inventory: ${unknownNames.join(', ')}`);
+  }
+}
+
 /** Renders an inventory issue as one line: `servers[3] "CAS01": build: must be ...`. */
 export function formatInventoryIssue(issue: InventoryIssue): string {
   const where = issue.index === undefined ? '' : `servers[${issue.index}]`;

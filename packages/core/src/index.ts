@@ -5,6 +5,7 @@ export {
   InvalidBuildError,
   InventoryError,
   type InventoryIssue,
+  SelectionError,
   UnknownUpdateError,
 } from './errors.js';
 export {
@@ -65,6 +66,25 @@ export {
 } from './planner/schema.js';
 export { describeSelection, selectedNames } from './planner/selection.js';
 export { stepsFor, waveOf } from './planner/steps.js';
+export {
+  type Decoded,
+  decodeAgentMessage,
+  decodeServerMessage,
+  encodeMessage,
+  MAX_FRAME_CHARS,
+  type ProtocolErrorCode,
+} from './protocol/codec.js';
+export {
+  type AgentMessage,
+  type AgentMessageType,
+  AgentToServerMessages,
+  HostFacts,
+  PROTOCOL_VERSION,
+  type ServerMessage,
+  type ServerMessageType,
+  ServerToAgentMessages,
+} from './protocol/messages.js';
+export { PackageRef, StepArgs, StepDetails } from './protocol/steps.js';
 export { formatPath, type SchemaIssue, schemaIssues } from './schema/issues.js';
 export {
   findUpdate,

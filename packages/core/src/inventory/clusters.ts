@@ -16,6 +16,8 @@ export function groupClusters(servers: readonly InventoryServer[]): ClusterGroup
     if (!server.cluster) continue;
     const key = server.cluster.name.toLowerCase();
     const group = groups.get(key) ?? { name: server.cluster.name, nodes: [] };
+    // Nodes may spell the name in different cases; keep one spelling whatever the inventory's order.
+    if (server.cluster.name < group.name) group.name = server.cluster.name;
     group.nodes.push(server);
     groups.set(key, group);
   }

@@ -1,12 +1,15 @@
 import { InventoryError, type InventoryIssue } from '../errors.js';
+import { tryParseBuild } from '../exchange/build.js';
 import { formatPath, type SchemaIssue, schemaIssues } from '../schema/issues.js';
 import { checkClusters } from './clusters.js';
 import { Inventory, type InventoryServer } from './schema.js';
 
+const BUILD_HINT =
+  'must be a four-part build such as 8.1.340.1 or 08.01.0340.001 (the ExSetup.exe file version)';
 const PATTERN_HINTS: Readonly<Record<string, string>> = {
   name: 'must be a NetBIOS name: 1-15 letters, digits or hyphens, not starting with a hyphen',
   cms: 'must be a NetBIOS name: 1-15 letters, digits or hyphens, not starting with a hyphen',
-  build: 'must be a four-part build such as 8.1.340.1 or 08.01.0340.001 (the ExSetup.exe file version)',
+  build: BUILD_HINT,
   fqdn: 'must be a DNS name such as cas01.contoso.com',
 };
 
@@ -25,7 +28,7 @@ export function parseInventory(value: unknown): Inventory {
 export function checkInventory(inventory: Inventory): InventoryIssue[] {
   return [
     ...checkUniqueNames(inventory.servers),
-    ...inventory.servers.flatMap(checkRoles),
+    ...inventory.servers.flatMap(checkRecord),
     ...checkClusters(inventory.servers),
   ];
 }
@@ -48,10 +51,12 @@ function checkUniqueNames(servers: readonly InventoryServer[]): InventoryIssue[]
   return issues;
 }
 
-function checkRoles(server: InventoryServer, index: number): InventoryIssue[] {
+function checkRecord(server: InventoryServer, index: number): InventoryIssue[] {
   const issues: InventoryIssue[] = [];
   const at = (field: string, message: string) => issues.push({ index, server: server.name, field, message });
   const isCas = server.roles.includes('ClientAccess');
+  // The schema's pattern cannot say that each part of a file version is a 16-bit number.
+  if (!tryParseBuild(server.build)) at('build', `${BUILD_HINT} (got ${JSON.stringify(server.build)})`);
   if (server.roles.includes('Edge') && server.roles.length > 1)
     at('roles', 'an Edge Transport server runs no other role');
   if (server.internetFacing !== undefined && !isCas)

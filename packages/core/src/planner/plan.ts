@@ -13,7 +13,8 @@ import { stepsFor, waveOf } from './steps.js';
 /**
  * Plans a rollout: which servers take the update, in which waves and order, with which steps, and why every
  * other server is left out. Pure: the same inventory (in any order), update and policy give the same plan.
- * Throws InventoryError if the inventory breaks a consistency rule (see checkInventory).
+ * Throws InventoryError if the inventory breaks a consistency rule (see checkInventory), and SelectionError if
+ * the policy's selection names a server the inventory does not hold.
  */
 export function planRollout(
   inventory: Inventory,
@@ -80,7 +81,8 @@ function excludeClustersWithExcludedPeers(
   decisions: Map<InventoryServer, Decision>,
 ): void {
   for (const group of groupClusters(servers)) {
-    const blocker = group.nodes.find((node) => decisions.get(node)?.kind === 'exclude');
+    // The first excluded node by name, so that the reason does not depend on the inventory's order.
+    const blocker = orderNodes(group.nodes).find((node) => decisions.get(node)?.kind === 'exclude');
     const blockerDecision = blocker && decisions.get(blocker);
     if (!blocker || blockerDecision?.kind !== 'exclude') continue;
     for (const node of group.nodes) {
@@ -112,7 +114,8 @@ function orderWave(servers: readonly InventoryServer[]): PlannedServer[] {
     const first = members[0] as InventoryServer;
     const unitName = first.cluster?.name ?? first.name;
     return {
-      sortKey: `${(first.site ?? '').toLowerCase()}\u0000${unitName.toLowerCase()}`,
+      // A cluster may share its name with a standalone server; the unit kind breaks that tie.
+      sortKey: `${(first.site ?? '').toLowerCase()}\u0000${unitName.toLowerCase()}\u0000${first.cluster ? 'c' : 's'}`,
       servers: orderNodes(members),
     };
   });

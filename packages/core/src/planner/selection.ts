@@ -1,12 +1,19 @@
+import { SelectionError } from '../errors.js';
 import { groupClusters } from '../inventory/clusters.js';
 import type { InventoryServer } from '../inventory/schema.js';
 import type { PlanSelection } from './schema.js';
 
-/** The servers a selection covers, by lower-cased name; a cluster is taken whole when any node matches. */
+/**
+ * The servers a selection covers, by lower-cased name; a cluster is taken whole when any node matches.
+ * Throws SelectionError when the selection names a server the inventory does not hold.
+ */
 export function selectedNames(
   servers: readonly InventoryServer[],
   selection: PlanSelection | undefined,
 ): Set<string> {
+  const known = new Set(servers.map((server) => server.name.toLowerCase()));
+  const unknown = (selection?.names ?? []).filter((name) => !known.has(name.toLowerCase()));
+  if (unknown.length > 0) throw new SelectionError(unknown);
   const chosen = new Set(
     servers.filter((server) => matches(server, selection)).map((server) => server.name.toLowerCase()),
   );
