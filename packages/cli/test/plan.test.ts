@@ -10,7 +10,7 @@ import { runCli } from '../src/run.js';
 
 const repoRoot = join(import.meta.dirname, '..', '..', '..');
 const contoso = join(repoRoot, 'examples', 'contoso.json');
-const cliMain = join(repoRoot, 'packages', 'cli', 'dist', 'main.js');
+const cliMain = join(repoRoot, 'packages', 'cli', 'bin', 'exrollout.mjs');
 
 async function run(...args: string[]) {
   let stdout = '';
