@@ -1,0 +1,117 @@
+import { readFileSync } from 'node:fs';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import { Bus } from './bus.js';
+import type { ServerConfig } from './config.js';
+import { installErrorHandler } from './error-handler.js';
+import { CLOSE } from './gateway/close-codes.js';
+import type { AgentConnection, CommandSink } from './gateway/connection.js';
+import { gatewayPlugin } from './gateway/plugin.js';
+import { ConnectionRegistry } from './gateway/registry.js';
+import type { Logger } from './logger.js';
+import { redisKeys } from './redis-keys.js';
+import { adminRoutes } from './routes/admin.js';
+import { serverRoutes } from './routes/servers.js';
+import { InventoryStore } from './stores/inventory-store.js';
+import { TokenStore } from './stores/token-store.js';
+
+/** The version the server reports to agents and in the OpenAPI document. */
+export const SERVER_VERSION = '0.1.0';
+
+/** What buildApp needs: config, the root logger and a connected Redis client (owned by the caller). */
+export interface AppDeps {
+  readonly config: Readonly<ServerConfig>;
+  readonly logger: Logger;
+  readonly redis: Redis;
+}
+
+/** A built server: the Fastify instance and its stores, ready to listen. */
+export interface ExrolloutServer {
+  readonly app: FastifyInstance;
+  readonly inventory: InventoryStore;
+  readonly tokens: TokenStore;
+  readonly connections: ConnectionRegistry<AgentConnection>;
+}
+
+// Until the rollout engine sends commands, any result an agent reports is for a command it was never sent.
+const noCommandsYet: CommandSink = { handle: async () => 'COMMAND_UNKNOWN' };
+
+/** Builds the Fastify server: REST API, OpenAPI at /docs, the agent gateway, the offline sweeper. */
+export async function buildServer(deps: AppDeps): Promise<ExrolloutServer> {
+  const { config, logger, redis } = deps;
+  const app = Fastify({
+    loggerInstance: logger,
+    ...(config.tlsCertFile && config.tlsKeyFile
+      ? { https: { cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile) } }
+      : {}),
+  }) as unknown as FastifyInstance;
+  const keys = redisKeys(config.redisPrefix);
+  const inventory = new InventoryStore(redis, keys);
+  const tokens = new TokenStore(redis, keys);
+  const connections = new ConnectionRegistry<AgentConnection>();
+  const bus = await Bus.open(redis, keys.bus, logger.child({ component: 'bus' }));
+
+  installErrorHandler(app);
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'exrollout',
+        version: SERVER_VERSION,
+        description: 'Staged rollouts of Exchange 2007 update rollups.',
+      },
+      components: { securitySchemes: { operatorToken: { type: 'http', scheme: 'bearer' } } },
+      security: [{ operatorToken: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(async (scope) => serverRoutes(scope, { inventory, tokens }));
+  await app.register(async (scope) => adminRoutes(scope, { inventory, tokens, bus }));
+  await app.register(async (scope) =>
+    gatewayPlugin(scope, {
+      config,
+      inventory,
+      tokens,
+      bus,
+      commands: noCommandsYet,
+      registry: connections,
+      serverVersion: SERVER_VERSION,
+    }),
+  );
+  app.get('/healthz', { schema: { hide: true } }, async () => ({
+    ok: true,
+    instance: config.instanceId,
+    agents: connections.size,
+  }));
+
+  const sweeper = startSweeper(inventory, config, logger.child({ component: 'liveness' }));
+  app.addHook('preClose', async () => {
+    clearInterval(sweeper);
+    for (const connection of connections.all()) connection.close(CLOSE.GOING_AWAY, 'server shutting down');
+  });
+  app.addHook('onClose', async () => bus.close());
+  return { app, inventory, tokens, connections };
+}
+
+function startSweeper(
+  inventory: InventoryStore,
+  config: Readonly<ServerConfig>,
+  logger: Logger,
+): NodeJS.Timeout {
+  const timer = setInterval(
+    () => {
+      inventory
+        .sweep(new Date(Date.now() - config.offlineAfterMs))
+        .then(
+          (names) =>
+            names.length > 0 &&
+            logger.info({ servers: names.slice(0, 20), count: names.length }, 'marked offline: no heartbeat'),
+        )
+        .catch((error: unknown) => logger.error({ err: error }, 'offline sweep failed'));
+    },
+    Math.min(config.heartbeatIntervalMs, config.offlineAfterMs / 2),
+  );
+  timer.unref();
+  return timer;
+}

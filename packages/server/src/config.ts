@@ -1,0 +1,105 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { formatPath, schemaIssues } from '@exrollout/core';
+import Type, { type Static } from 'typebox';
+import { ConfigError } from './errors.js';
+
+/** Server configuration, read from the environment once at start and frozen. */
+export const ServerConfig = Type.Object({
+  /** Address to listen on. @default 127.0.0.1 */
+  host: Type.String({ minLength: 1 }),
+  /** TCP port; 0 picks a free one. @default 8080 */
+  port: Type.Integer({ minimum: 0, maximum: 65535 }),
+  /** Redis connection URL. @default redis://127.0.0.1:6379 */
+  redisUrl: Type.String({ pattern: '^rediss?://' }),
+  /** Prefix of every Redis key, so that several deployments or tests share one Redis. @default exr: */
+  redisPrefix: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9:_.-]+$' }),
+  /** TLS certificate and key files (PEM); both or neither. */
+  tlsCertFile: Type.Optional(Type.String({ minLength: 1 })),
+  tlsKeyFile: Type.Optional(Type.String({ minLength: 1 })),
+  /** How often agents send a heartbeat, and the server pings them. @default 15000 */
+  heartbeatIntervalMs: Type.Integer({ minimum: 100, maximum: 600_000 }),
+  /** An agent not heard from for this long is marked offline; must exceed the heartbeat interval. @default 45000 */
+  offlineAfterMs: Type.Integer({ minimum: 200, maximum: 3_600_000 }),
+  /** How often agents re-send their inventory unasked. @default 300000 */
+  inventoryIntervalMs: Type.Integer({ minimum: 1000, maximum: 86_400_000 }),
+  /** Invalid messages an agent may send before it is disconnected. @default 10 */
+  maxInvalidMessages: Type.Integer({ minimum: 1, maximum: 10_000 }),
+  /** pino log level. @default info */
+  logLevel: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  /** This instance's id in logs and in Redis. @default <hostname>-<pid>-<random> */
+  instanceId: Type.String({ minLength: 1, maxLength: 128 }),
+});
+export type ServerConfig = Static<typeof ServerConfig>;
+
+const ENV = {
+  host: 'EXR_HOST',
+  port: 'EXR_PORT',
+  redisUrl: 'REDIS_URL',
+  redisPrefix: 'EXR_REDIS_PREFIX',
+  tlsCertFile: 'EXR_TLS_CERT',
+  tlsKeyFile: 'EXR_TLS_KEY',
+  heartbeatIntervalMs: 'EXR_HEARTBEAT_INTERVAL_MS',
+  offlineAfterMs: 'EXR_OFFLINE_AFTER_MS',
+  inventoryIntervalMs: 'EXR_INVENTORY_INTERVAL_MS',
+  maxInvalidMessages: 'EXR_MAX_INVALID_MESSAGES',
+  logLevel: 'EXR_LOG_LEVEL',
+  instanceId: 'EXR_INSTANCE_ID',
+} as const satisfies Record<keyof ServerConfig, string>;
+
+const NUMERIC = new Set<keyof ServerConfig>([
+  'port',
+  'heartbeatIntervalMs',
+  'offlineAfterMs',
+  'inventoryIntervalMs',
+  'maxInvalidMessages',
+]);
+
+/** The environment variable that sets each config field, for docs and error messages. */
+export const CONFIG_ENV: Readonly<Record<keyof ServerConfig, string>> = ENV;
+
+/** Reads, checks and freezes the configuration; throws ConfigError naming each bad variable. */
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: Partial<ServerConfig> = {},
+): Readonly<ServerConfig> {
+  const raw: Record<string, unknown> = {
+    host: '127.0.0.1',
+    port: 8080,
+    redisUrl: 'redis://127.0.0.1:6379',
+    redisPrefix: 'exr:',
+    heartbeatIntervalMs: 15_000,
+    offlineAfterMs: 45_000,
+    inventoryIntervalMs: 300_000,
+    maxInvalidMessages: 10,
+    logLevel: 'info',
+    instanceId: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+  };
+  const problems: string[] = [];
+  for (const [field, variable] of Object.entries(ENV) as [keyof ServerConfig, string][]) {
+    const text = env[variable];
+    if (text === undefined || text === '') continue;
+    if (!NUMERIC.has(field)) raw[field] = text;
+    else if (/^\d+$/.test(text.trim())) raw[field] = Number(text);
+    else problems.push(`${variable}=${JSON.stringify(text)}: must be a whole number`);
+  }
+  Object.assign(raw, overrides);
+  for (const issue of schemaIssues(ServerConfig, raw)) {
+    const field = formatPath(issue.path) as keyof ServerConfig;
+    problems.push(`${ENV[field] ?? field}: ${issue.message}`);
+  }
+  problems.push(...crossFieldProblems(raw as ServerConfig));
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze(raw as ServerConfig);
+}
+
+function crossFieldProblems(config: ServerConfig): string[] {
+  const problems: string[] = [];
+  if ((config.tlsCertFile === undefined) !== (config.tlsKeyFile === undefined))
+    problems.push(`${ENV.tlsCertFile} and ${ENV.tlsKeyFile}: set both for TLS, or neither`);
+  if (config.offlineAfterMs <= config.heartbeatIntervalMs)
+    problems.push(
+      `${ENV.offlineAfterMs} (${config.offlineAfterMs}) must be greater than ${ENV.heartbeatIntervalMs} (${config.heartbeatIntervalMs})`,
+    );
+  return problems;
+}

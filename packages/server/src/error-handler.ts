@@ -1,0 +1,28 @@
+import { CoreError, InventoryError } from '@exrollout/core';
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { ServerError } from './errors.js';
+
+/** Maps every error to `{ code, message }` with the right status; unexpected ones are logged and hidden. */
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof ServerError)
+      return reply.code(error.statusCode).send({ code: error.code, message: error.message });
+    if (error instanceof CoreError) {
+      const issues = error instanceof InventoryError ? { issues: error.issues } : {};
+      return reply.code(400).send({ code: error.code, message: error.message, ...issues });
+    }
+    if (error.validation) return reply.code(400).send({ code: 'SRV_ERR_VALIDATION', message: error.message });
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500)
+      return reply
+        .code(error.statusCode)
+        .send({ code: error.code ?? 'SRV_ERR_BAD_REQUEST', message: error.message });
+    request.log.error({ err: error }, 'unexpected error');
+    return reply.code(500).send({ code: 'SRV_ERR_INTERNAL', message: 'internal error; see the server log' });
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({
+      code: 'SRV_ERR_NOT_FOUND',
+      message: `no route ${request.method} ${request.url.split('?')[0]}`,
+    }),
+  );
+}

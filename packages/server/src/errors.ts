@@ -1,0 +1,51 @@
+/** Base class of the server's errors: a stable code, the HTTP status it maps to, and a message for people. */
+export class ServerError extends Error {
+  constructor(
+    readonly code: `SRV_ERR_${string}`,
+    readonly statusCode: number,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'ServerError';
+  }
+}
+
+/** Configuration from the environment is missing or wrong; the server does not start. */
+export class ConfigError extends ServerError {
+  constructor(readonly problems: readonly string[]) {
+    super(
+      'SRV_ERR_CONFIG_INVALID',
+      500,
+      `invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`,
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** No operator token, or one the server does not know. */
+export const unauthorized = (message = 'an operator API token is required: Authorization: Bearer <token>') =>
+  new ServerError('SRV_ERR_AUTH_REQUIRED', 401, message);
+
+/** The token is valid but its role may not do this. */
+export const forbidden = (role: string, needed: string) =>
+  new ServerError(
+    'SRV_ERR_AUTH_FORBIDDEN',
+    403,
+    `role ${role} may not do this; it needs ${needed} or higher`,
+  );
+
+/** The named thing does not exist. */
+export const notFound = (what: string) => new ServerError('SRV_ERR_NOT_FOUND', 404, `${what} not found`);
+
+/** An enrolment token that is unknown, expired or used up. */
+export const enrolTokenInvalid = () =>
+  new ServerError('SRV_ERR_ENROL_TOKEN_INVALID', 401, 'enrolment token is unknown, expired or used up');
+
+/** A server name already held by another agent credential. */
+export const enrolNameTaken = (name: string) =>
+  new ServerError(
+    'SRV_ERR_ENROL_NAME_TAKEN',
+    409,
+    `server ${name} is already enrolled; an admin must revoke it (DELETE /api/v1/agents/${name}) or issue a re-enrolment token`,
+  );

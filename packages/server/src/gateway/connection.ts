@@ -1,0 +1,209 @@
+import {
+  type AgentMessage,
+  checkInventory,
+  decodeAgentMessage,
+  encodeMessage,
+  PROTOCOL_VERSION,
+  type ServerMessage,
+} from '@exrollout/core';
+import type { WebSocket } from 'ws';
+import type { ServerConfig } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { InventoryStore } from '../stores/inventory-store.js';
+import { CLOSE } from './close-codes.js';
+import type { ConnectionRegistry } from './registry.js';
+
+/** Receives what agents say about commands; the rollout engine implements it. */
+export interface CommandSink {
+  /** Handles COMMAND_ACK, STEP_PROGRESS and STEP_RESULT; returns an error code if the command is unknown. */
+  handle(
+    agent: string,
+    message: AgentMessage<'COMMAND_ACK' | 'STEP_PROGRESS' | 'STEP_RESULT'>,
+  ): Promise<string | undefined>;
+}
+
+/** What a connection needs from the rest of the server. */
+export interface ConnectionDeps {
+  readonly config: Readonly<ServerConfig>;
+  readonly store: InventoryStore;
+  readonly registry: ConnectionRegistry<AgentConnection>;
+  readonly commands: CommandSink;
+  readonly logger: Logger;
+  readonly serverVersion: string;
+  /** Called once the agent said HELLO and is registered here. */
+  onRegistered(connection: AgentConnection): Promise<void>;
+}
+
+const HELLO_TIMEOUT_MS = 10_000;
+
+/** One agent's WebSocket: authenticates its HELLO, validates every frame, keeps its liveness in Redis. */
+export class AgentConnection {
+  private registered = false;
+  private invalid = 0;
+  private alive = true;
+  private queue: Promise<void> = Promise.resolve();
+  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly log: Logger;
+
+  constructor(
+    private readonly socket: WebSocket,
+    readonly name: string,
+    readonly credentialHash: string,
+    readonly session: string,
+    private readonly deps: ConnectionDeps,
+  ) {
+    this.log = deps.logger.child({ agent: name, session });
+  }
+
+  /** Attaches the socket's handlers; must run synchronously in the route handler so no frame is missed. */
+  start(): void {
+    this.socket.on('message', (data, isBinary) => this.enqueue(() => this.onFrame(data, isBinary)));
+    this.socket.on('pong', () => {
+      this.alive = true;
+    });
+    this.socket.on('close', (code) => this.enqueue(() => this.onClose(code)));
+    this.socket.on('error', (error) => this.log.warn({ err: error }, 'agent socket error'));
+    this.timers.push(
+      setTimeout(
+        () => this.registered || this.close(CLOSE.PROTOCOL_VIOLATION, 'no HELLO within 10 s'),
+        HELLO_TIMEOUT_MS,
+      ),
+    );
+    this.timers.push(setInterval(() => this.ping(), this.deps.config.heartbeatIntervalMs));
+  }
+
+  /** Sends a message to the agent; false if the socket is no longer open. */
+  send(message: ServerMessage): boolean {
+    if (this.socket.readyState !== this.socket.OPEN) return false;
+    this.socket.send(encodeMessage(message));
+    return true;
+  }
+
+  /** Closes the connection with a code the agent acts on. */
+  close(code: number, reason: string): void {
+    this.log.info({ code, reason }, 'closing agent connection');
+    this.socket.close(code, reason);
+  }
+
+  private enqueue(work: () => Promise<void>): void {
+    // Frames of one agent are handled in order, so that its reports reach Redis in the order it sent them.
+    this.queue = this.queue
+      .then(work)
+      .catch((error: unknown) => this.log.error({ err: error }, 'agent message handling failed'));
+  }
+
+  private ping(): void {
+    if (!this.alive) {
+      this.log.warn('agent did not answer the last ping; terminating');
+      this.socket.terminate();
+      return;
+    }
+    this.alive = false;
+    this.socket.ping();
+  }
+
+  private async onFrame(data: unknown, isBinary: boolean): Promise<void> {
+    if (isBinary) return this.reject('PROTOCOL_INVALID_JSON', 'binary frames are not accepted');
+    const decoded = decodeAgentMessage(String(data));
+    if (!decoded.ok) return this.reject(decoded.code, decoded.error);
+    const message = decoded.message;
+    if (!this.registered && message.type !== 'HELLO')
+      return this.reject('PROTOCOL_HELLO_REQUIRED', `${message.type} before HELLO`);
+    await this.dispatch(message);
+  }
+
+  private async dispatch(message: AgentMessage): Promise<void> {
+    switch (message.type) {
+      case 'HELLO':
+        return this.onHello(message);
+      case 'INVENTORY':
+        return this.onInventory(message);
+      case 'HEARTBEAT':
+        return this.deps.store.touch(this.name, new Date());
+      case 'COMMAND_ACK':
+      case 'STEP_PROGRESS':
+      case 'STEP_RESULT': {
+        const error = await this.deps.commands.handle(this.name, message);
+        if (error)
+          this.reject(
+            error,
+            `${message.type} for command ${message.payload.commandId}, which this agent was not sent`,
+          );
+        return;
+      }
+    }
+  }
+
+  private async onHello(message: AgentMessage<'HELLO'>): Promise<void> {
+    if (this.registered) return this.reject('PROTOCOL_DUPLICATE_HELLO', 'HELLO was already received');
+    if (!sameName(message.payload.name, this.name)) return this.nameMismatch(message.payload.name);
+    this.registered = true;
+    const { agentVersion, driver, mode } = message.payload;
+    await this.deps.store.connected(
+      this.name,
+      {
+        session: this.session,
+        instance: this.deps.config.instanceId,
+        agentVersion,
+        driver,
+        ...(mode ? { mode } : {}),
+      },
+      new Date(),
+    );
+    this.deps.registry.add(this);
+    await this.deps.onRegistered(this);
+    this.send({
+      version: PROTOCOL_VERSION,
+      type: 'WELCOME',
+      payload: {
+        name: this.name,
+        serverVersion: this.deps.serverVersion,
+        heartbeatIntervalMs: this.deps.config.heartbeatIntervalMs,
+        inventoryIntervalMs: this.deps.config.inventoryIntervalMs,
+      },
+    });
+    this.log.info({ agentVersion, driver }, 'agent connected');
+  }
+
+  private async onInventory(message: AgentMessage<'INVENTORY'>): Promise<void> {
+    const { server, host, collectedAt } = message.payload;
+    if (!sameName(server.name, this.name)) return this.nameMismatch(server.name);
+    const problems = checkInventory({ servers: [server] });
+    if (problems.length > 0)
+      return this.reject(
+        'INVENTORY_INCONSISTENT',
+        problems.map((p) => `${p.field}: ${p.message}`).join('; '),
+      );
+    const change = await this.deps.store.report(this.name, server, host, collectedAt, new Date());
+    if (change) this.log.info({ from: change.from, to: change.to }, 'build changed');
+  }
+
+  private nameMismatch(claimed: string): void {
+    this.reject('AUTH_NAME_MISMATCH', `this credential speaks for ${this.name}, not ${claimed}`);
+    this.close(CLOSE.NAME_MISMATCH, 'name does not match the credential');
+  }
+
+  private reject(code: string, error: string, inReplyTo?: string): void {
+    this.invalid++;
+    this.log.warn({ code, error, invalid: this.invalid }, 'refused an agent message');
+    this.send({
+      version: PROTOCOL_VERSION,
+      type: 'ERROR',
+      payload: { code, message: error, ...(inReplyTo ? { inReplyTo } : {}) },
+    });
+    if (this.invalid >= this.deps.config.maxInvalidMessages)
+      this.close(CLOSE.PROTOCOL_VIOLATION, `too many invalid messages (${this.invalid})`);
+  }
+
+  private async onClose(code: number): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.deps.registry.remove(this);
+    if (!this.registered) return;
+    const wentOffline = await this.deps.store.disconnected(this.name, this.session);
+    this.log.info({ code, wentOffline }, 'agent disconnected');
+  }
+}
+
+function sameName(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}

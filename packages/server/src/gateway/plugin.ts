@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import { MAX_FRAME_CHARS, NETBIOS_NAME_PATTERN } from '@exrollout/core';
+import websocket from '@fastify/websocket';
+import type { FastifyInstance } from 'fastify';
+import Type from 'typebox';
+import { bearerSecret } from '../auth/secrets.js';
+import type { Bus } from '../bus.js';
+import type { ServerConfig } from '../config.js';
+import { unauthorized } from '../errors.js';
+import type { InventoryStore } from '../stores/inventory-store.js';
+import type { TokenStore } from '../stores/token-store.js';
+import { CLOSE } from './close-codes.js';
+import { AgentConnection, type CommandSink } from './connection.js';
+import type { ConnectionRegistry } from './registry.js';
+
+/** What the agent gateway needs. */
+export interface GatewayDeps {
+  readonly config: Readonly<ServerConfig>;
+  readonly inventory: InventoryStore;
+  readonly tokens: TokenStore;
+  readonly bus: Bus;
+  readonly commands: CommandSink;
+  readonly registry: ConnectionRegistry<AgentConnection>;
+  readonly serverVersion: string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    agentIdentity?: { name: string; credentialHash: string };
+  }
+}
+
+const EnrolBody = Type.Object(
+  {
+    token: Type.String({ minLength: 1, maxLength: 200 }),
+    name: Type.String({ pattern: NETBIOS_NAME_PATTERN }),
+  },
+  { additionalProperties: false },
+);
+
+/** The agent side of the server: enrolment and the WebSocket gateway, both under /agent/v1. */
+export async function gatewayPlugin(app: FastifyInstance, deps: GatewayDeps): Promise<void> {
+  const { bus, registry, tokens } = deps;
+  // Headroom over the largest frame for multi-byte characters.
+  await app.register(websocket, { options: { maxPayload: MAX_FRAME_CHARS * 2 } });
+  const stopListening = bus.subscribe((message) => {
+    const connection = registry.get(message.name);
+    if (!connection) return;
+    if (message.type === 'agent-revoked' && connection.credentialHash === message.credentialHash)
+      connection.close(CLOSE.REVOKED, 'credential revoked');
+    if (message.type === 'agent-connected' && connection.session !== message.session)
+      connection.close(CLOSE.SUPERSEDED, 'superseded by a newer connection');
+  });
+  app.addHook('onClose', async () => stopListening());
+
+  app.post(
+    '/agent/v1/enrol',
+    {
+      schema: {
+        tags: ['agents'],
+        summary: 'Trade an enrolment token for an agent credential',
+        body: EnrolBody,
+        response: { 201: Type.Object({ name: Type.String(), credential: Type.String() }) },
+      },
+    },
+    async (request, reply) => {
+      const { token, name } = request.body as { token: string; name: string };
+      const { credential, replacedCredentialHash } = await tokens.enrol(token, name);
+      if (replacedCredentialHash)
+        await bus.publish({ type: 'agent-revoked', name, credentialHash: replacedCredentialHash });
+      request.log.info({ agent: name, reenrolled: replacedCredentialHash !== undefined }, 'agent enrolled');
+      return reply.code(201).send({ name, credential });
+    },
+  );
+
+  app.get(
+    '/agent/v1',
+    {
+      websocket: true,
+      schema: { hide: true },
+      preValidation: async (request) => {
+        const secret = bearerSecret(request.headers.authorization, 'exa');
+        const identity = secret ? await tokens.agentForCredential(secret) : undefined;
+        if (!identity)
+          throw unauthorized('an agent credential is required: Authorization: Bearer <credential>');
+        request.agentIdentity = identity;
+      },
+    },
+    (socket, request) => {
+      const identity = request.agentIdentity;
+      if (!identity) return socket.close(CLOSE.PROTOCOL_VIOLATION, 'unauthenticated');
+      const connection = new AgentConnection(socket, identity.name, identity.credentialHash, randomUUID(), {
+        ...deps,
+        store: deps.inventory,
+        logger: request.log,
+        onRegistered: (registered) =>
+          bus.publish({ type: 'agent-connected', name: registered.name, session: registered.session }),
+      });
+      connection.start();
+    },
+  );
+}

@@ -1,0 +1,12 @@
+export { type AppDeps, buildServer, type ExrolloutServer, SERVER_VERSION } from './app.js';
+export { ROLES, type Role, roleAllows } from './auth/roles.js';
+export type { BusMessage } from './bus.js';
+export { CONFIG_ENV, loadConfig, ServerConfig } from './config.js';
+export { ConfigError, ServerError } from './errors.js';
+export { CLOSE } from './gateway/close-codes.js';
+export type { CommandSink } from './gateway/connection.js';
+export { connectRedis } from './redis.js';
+export { type RedisKeys, redisKeys } from './redis-keys.js';
+export { type BuildChange, InventoryStore, type ServerRecord } from './stores/inventory-store.js';
+export { type OperatorToken, TokenStore } from './stores/token-store.js';
+export { type ServerView, serverView } from './views.js';

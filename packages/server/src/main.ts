@@ -1,0 +1,90 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { buildServer } from './app.js';
+import { ROLES, type Role } from './auth/roles.js';
+import { loadConfig } from './config.js';
+import { ServerError } from './errors.js';
+import { connectRedis, redactUrl } from './redis.js';
+import { redisKeys } from './redis-keys.js';
+import { TokenStore } from './stores/token-store.js';
+
+const USAGE = `usage:
+  exrollout-server [start]                                 run the server (config from EXR_* and REDIS_URL)
+  exrollout-server token create --role ROLE --name NAME    create an operator API token (run on the server host)
+  roles: ${ROLES.join(', ')}`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command = 'start', subcommand] = argv;
+  if (command === 'start') return start();
+  if (command === 'token' && subcommand === 'create') return createToken(argv.slice(2));
+  process.stderr.write(`${USAGE}\n`);
+  return command === '--help' || command === 'help' ? 0 : 2;
+}
+
+async function start(): Promise<number> {
+  const config = loadConfig();
+  const logger = pino({
+    level: config.logLevel,
+    redact: ['req.headers.authorization', 'token', 'credential'],
+  });
+  const redis = await connectRedis(config.redisUrl);
+  const server = await buildServer({ config, logger, redis });
+  const address = await server.app.listen({ host: config.host, port: config.port });
+  logger.info(
+    { address, redis: redactUrl(config.redisUrl), instance: config.instanceId },
+    'exrollout server listening',
+  );
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      logger.info({ signal }, 'shutting down');
+      resolve();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await server.app.close();
+  await redis.quit();
+  return 0;
+}
+
+async function createToken(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { role: { type: 'string' }, name: { type: 'string' }, json: { type: 'boolean' } },
+  });
+  const role = values.role as Role | undefined;
+  if (!role || !ROLES.includes(role) || !values.name) {
+    process.stderr.write(
+      `exrollout-server: --role (${ROLES.join(', ')}) and --name are required\n${USAGE}\n`,
+    );
+    return 2;
+  }
+  const config = loadConfig();
+  const redis = await connectRedis(config.redisUrl);
+  try {
+    const issued = await new TokenStore(redis, redisKeys(config.redisPrefix)).createOperatorToken(
+      values.name,
+      role,
+    );
+    if (values.json) process.stdout.write(`${JSON.stringify(issued)}\n`);
+    else process.stdout.write(`${issued.token}\n`);
+    process.stderr.write(
+      `created ${role} token ${issued.id} (${values.name}); it is shown once: keep it secret\n`,
+    );
+    return 0;
+  } finally {
+    await redis.quit();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    const known = error instanceof ServerError;
+    process.stderr.write(`exrollout-server: ${known ? error.message : (error as Error).stack}\n`);
+    process.exitCode = known ? 2 : 1;
+  },
+);

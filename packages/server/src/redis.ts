@@ -1,0 +1,25 @@
+import { Redis } from 'ioredis';
+import { ServerError } from './errors.js';
+
+/** Connects to Redis and checks that it answers; throws a clear error if it does not within `timeoutMs`. */
+export async function connectRedis(url: string, timeoutMs = 5000): Promise<Redis> {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3, connectTimeout: timeoutMs });
+  try {
+    await redis.connect();
+    await redis.ping();
+    return redis;
+  } catch (error) {
+    redis.disconnect();
+    throw new ServerError(
+      'SRV_ERR_REDIS_UNREACHABLE',
+      503,
+      `cannot reach Redis at ${redactUrl(url)}: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+}
+
+/** The URL without its password, for messages and logs. */
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
+}
