@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('uses safe defaults and freezes the result', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      host: '127.0.0.1',
+      port: 8080,
+      redisUrl: 'redis://127.0.0.1:6379',
+      redisPrefix: 'exr:',
+      heartbeatIntervalMs: 15000,
+      offlineAfterMs: 45000,
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('reads the environment', () => {
+    const config = loadConfig({
+      EXR_PORT: '9443',
+      REDIS_URL: 'redis://redis:6379',
+      EXR_HEARTBEAT_INTERVAL_MS: '5000',
+      EXR_OFFLINE_AFTER_MS: '20000',
+    });
+    expect(config).toMatchObject({
+      port: 9443,
+      redisUrl: 'redis://redis:6379',
+      heartbeatIntervalMs: 5000,
+      offlineAfterMs: 20000,
+    });
+  });
+
+  it('names every bad variable at once', () => {
+    expect(() =>
+      loadConfig({
+        EXR_PORT: 'eighty',
+        REDIS_URL: 'http://x',
+        EXR_TLS_CERT: '/etc/cert.pem',
+        EXR_HEARTBEAT_INTERVAL_MS: '60000',
+      }),
+    ).toThrow(
+      expect.objectContaining({
+        code: 'SRV_ERR_CONFIG_INVALID',
+        problems: [
+          'EXR_PORT="eighty": must be a whole number',
+          'REDIS_URL: has the wrong format (got "http://x")',
+          'EXR_TLS_CERT and EXR_TLS_KEY: set both for TLS, or neither',
+          'EXR_OFFLINE_AFTER_MS (45000) must be greater than EXR_HEARTBEAT_INTERVAL_MS (60000)',
+        ],
+      }),
+    );
+  });
+});
