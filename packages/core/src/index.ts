@@ -85,6 +85,28 @@ export {
   ServerToAgentMessages,
 } from './protocol/messages.js';
 export { PackageRef, StepArgs, StepDetails } from './protocol/steps.js';
+export {
+  type DispatchDecision,
+  type DispatchServer,
+  type DispatchSnapshot,
+  decideDispatch,
+} from './rollout/dispatch.js';
+export {
+  FailureBudget,
+  MaintenanceWindow,
+  RolloutPolicy,
+  WEEKDAYS,
+} from './rollout/policy.js';
+export {
+  isFinished,
+  ROLLOUT_STATES,
+  type RolloutState,
+  SERVER_STATES,
+  type ServerState,
+  WAVE_STATES,
+  type WaveState,
+} from './rollout/states.js';
+export { insideWindows, isKnownTimeZone, nextWindowOpening } from './rollout/windows.js';
 export { formatPath, type SchemaIssue, schemaIssues } from './schema/issues.js';
 export {
   findUpdate,

@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { type DispatchServer, type DispatchSnapshot, decideDispatch } from './dispatch.js';
+import type { ServerState } from './states.js';
+
+const policy: DispatchSnapshot['policy'] = {
+  concurrency: 2,
+  failureBudget: { overall: { count: 0 } },
+  approvalRequired: true,
+  soakSeconds: 0,
+  maintenanceWindows: [],
+};
+const now = new Date('2026-11-24T10:00:00Z');
+const s = (name: string, state: ServerState = 'pending', cluster?: string): DispatchServer => ({
+  name,
+  state,
+  ...(cluster ? { cluster } : {}),
+});
+
+function snapshot(waves: DispatchServer[][], overrides: Partial<DispatchSnapshot> = {}): DispatchSnapshot {
+  const names = ['cas-internet-facing', 'cas-internal', 'remaining'] as const;
+  return {
+    state: 'running',
+    waves: waves.map((servers, i) => ({ name: names[i] ?? 'remaining', servers })),
+    currentWave: 0,
+    approvedWave: 0,
+    policy,
+    now,
+    ...overrides,
+  };
+}
+
+describe('decideDispatch', () => {
+  it('fills the free slots of the current wave in plan order', () => {
+    expect(decideDispatch(snapshot([[s('A'), s('B'), s('C')], [s('D')]]))).toEqual({
+      kind: 'start',
+      servers: ['A', 'B'],
+    });
+    expect(decideDispatch(snapshot([[s('A', 'running'), s('B', 'succeeded'), s('C')]]))).toEqual({
+      kind: 'start',
+      servers: ['C'],
+    });
+    expect(decideDispatch(snapshot([[s('A', 'running'), s('B', 'running'), s('C')]]))).toEqual({
+      kind: 'wait',
+    });
+  });
+
+  it('never starts a server of the next wave before the current one has finished', () => {
+    const decision = decideDispatch(snapshot([[s('A', 'running'), s('B', 'succeeded')], [s('C')]]));
+    expect(decision).toEqual({ kind: 'wait' });
+    expect(decideDispatch(snapshot([[s('A', 'succeeded'), s('B', 'skipped')], [s('C')]]))).toEqual({
+      kind: 'advance',
+      completedWave: 0,
+    });
+  });
+
+  it('holds a wave after the first for approval, then for the soak time', () => {
+    const waves = [[s('A', 'succeeded')], [s('C')]];
+    expect(decideDispatch(snapshot(waves, { currentWave: 1 }))).toEqual({ kind: 'await-approval', wave: 1 });
+    const completedAt = new Date(now.getTime() - 60_000);
+    const soaking = snapshot(waves, {
+      currentWave: 1,
+      approvedWave: 1,
+      previousWaveCompletedAt: completedAt,
+      policy: { ...policy, soakSeconds: 300 },
+    });
+    expect(decideDispatch(soaking)).toEqual({
+      kind: 'soak',
+      wave: 1,
+      until: new Date(completedAt.getTime() + 300_000),
+    });
+    expect(decideDispatch({ ...soaking, now: new Date(completedAt.getTime() + 300_000) })).toEqual({
+      kind: 'start',
+      servers: ['C'],
+    });
+  });
+
+  it('runs the nodes of a cluster one at a time and in plan order, while other servers fill the slots', () => {
+    const wave = [s('N2', 'pending', 'CLU'), s('N1', 'pending', 'CLU'), s('HUB')];
+    expect(decideDispatch(snapshot([wave], { policy: { ...policy, concurrency: 3 } }))).toEqual({
+      kind: 'start',
+      servers: ['N2', 'HUB'],
+    });
+    const passiveDone = [s('N2', 'succeeded', 'CLU'), s('N1', 'pending', 'CLU'), s('HUB', 'running')];
+    expect(decideDispatch(snapshot([passiveDone], { policy: { ...policy, concurrency: 3 } }))).toEqual({
+      kind: 'start',
+      servers: ['N1'],
+    });
+  });
+
+  it('halts when a failure budget is spent, by count or by percent', () => {
+    expect(decideDispatch(snapshot([[s('A', 'failed'), s('B')]]))).toEqual({
+      kind: 'halt',
+      reason: 'overall failure budget exceeded: 1 failed, 0 tolerated',
+    });
+    const percent = { ...policy, failureBudget: { wave: { percent: 20 } } };
+    const wave = [s('A', 'failed'), s('B'), s('C'), s('D'), s('E')];
+    expect(decideDispatch(snapshot([wave], { policy: percent }))).toEqual({
+      kind: 'start',
+      servers: ['B', 'C'],
+    });
+    wave[1] = s('B', 'failed');
+    expect(decideDispatch(snapshot([wave], { policy: percent }))).toMatchObject({
+      kind: 'halt',
+      reason: expect.stringContaining('2 of 5 failed (40.0%), 20% tolerated'),
+    });
+  });
+
+  it('waits for the maintenance window and says when it opens', () => {
+    const window = { days: ['tue' as const], start: '22:00', end: '02:00', timeZone: 'Europe/Stockholm' };
+    const outside = snapshot([[s('A')]], { policy: { ...policy, maintenanceWindows: [window] } });
+    expect(decideDispatch(outside)).toEqual({
+      kind: 'outside-window',
+      until: new Date('2026-11-24T21:00:00Z'),
+    });
+    expect(decideDispatch({ ...outside, now: new Date('2026-11-25T00:30:00Z') })).toEqual({
+      kind: 'start',
+      servers: ['A'],
+    });
+  });
+
+  it('completes after the last wave and does nothing unless running', () => {
+    expect(
+      decideDispatch(
+        snapshot([[s('A', 'succeeded')], [], [s('B', 'failed')]], {
+          currentWave: 2,
+          policy: { ...policy, failureBudget: {} },
+        }),
+      ),
+    ).toEqual({ kind: 'complete' });
+    expect(decideDispatch(snapshot([[s('A')]], { state: 'paused' }))).toEqual({ kind: 'idle' });
+  });
+});

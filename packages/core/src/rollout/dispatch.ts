@@ -1,0 +1,135 @@
+import type { WaveName } from '../planner/schema.js';
+import type { FailureBudget, RolloutPolicy } from './policy.js';
+import { isFinished, type RolloutState, type ServerState } from './states.js';
+import { insideWindows, nextWindowOpening } from './windows.js';
+
+/** One server as the dispatcher sees it: its state and its cluster, if any. */
+export interface DispatchServer {
+  readonly name: string;
+  readonly state: ServerState;
+  readonly cluster?: string;
+}
+
+/** What the dispatcher needs to decide what happens next. Plain data: no I/O, no clock of its own. */
+export interface DispatchSnapshot {
+  readonly state: RolloutState;
+  readonly waves: readonly { readonly name: WaveName; readonly servers: readonly DispatchServer[] }[];
+  /** Index of the wave in progress (or waiting to start). */
+  readonly currentWave: number;
+  /** Highest wave index an approver has approved; wave 0 needs no approval. */
+  readonly approvedWave: number;
+  /** When the previous wave completed, for the soak time. */
+  readonly previousWaveCompletedAt?: Date;
+  readonly policy: Pick<
+    RolloutPolicy,
+    | 'concurrency'
+    | 'waveConcurrency'
+    | 'failureBudget'
+    | 'approvalRequired'
+    | 'soakSeconds'
+    | 'maintenanceWindows'
+  >;
+  readonly now: Date;
+}
+
+/** What the engine should do now. */
+export type DispatchDecision =
+  | { readonly kind: 'idle' }
+  | { readonly kind: 'halt'; readonly reason: string }
+  | { readonly kind: 'complete' }
+  | { readonly kind: 'advance'; readonly completedWave: number }
+  | { readonly kind: 'await-approval'; readonly wave: number }
+  | { readonly kind: 'soak'; readonly wave: number; readonly until: Date }
+  | { readonly kind: 'outside-window'; readonly until: Date | undefined }
+  | { readonly kind: 'start'; readonly servers: readonly string[] }
+  | { readonly kind: 'wait' };
+
+/**
+ * Decides the next move of a running rollout: halt on a spent failure budget, complete or advance a finished
+ * wave, hold for approval, soak or a maintenance window, or start as many servers as the wave's concurrency
+ * allows, in plan order, never two nodes of one cluster at once and a cluster's nodes in their plan order.
+ */
+export function decideDispatch(snapshot: DispatchSnapshot): DispatchDecision {
+  if (snapshot.state !== 'running') return { kind: 'idle' };
+  const overspent = budgetExceeded(snapshot);
+  if (overspent) return { kind: 'halt', reason: overspent };
+  const wave = snapshot.waves[snapshot.currentWave];
+  if (!wave) return { kind: 'complete' };
+  if (wave.servers.every((server) => isFinished(server.state)))
+    return snapshot.currentWave + 1 >= snapshot.waves.length
+      ? { kind: 'complete' }
+      : { kind: 'advance', completedWave: snapshot.currentWave };
+  const hold = gateOf(snapshot, wave.servers);
+  if (hold) return hold;
+  const startable = startableServers(wave.servers, concurrencyOf(snapshot, wave.name));
+  return startable.length > 0 ? { kind: 'start', servers: startable } : { kind: 'wait' };
+}
+
+function gateOf(
+  snapshot: DispatchSnapshot,
+  servers: readonly DispatchServer[],
+): DispatchDecision | undefined {
+  const untouched = servers.every((server) => server.state === 'pending');
+  const { policy, now, currentWave } = snapshot;
+  if (untouched && currentWave > 0) {
+    if (policy.approvalRequired && snapshot.approvedWave < currentWave)
+      return { kind: 'await-approval', wave: currentWave };
+    const soakEnds =
+      snapshot.previousWaveCompletedAt &&
+      new Date(snapshot.previousWaveCompletedAt.getTime() + policy.soakSeconds * 1000);
+    if (soakEnds && soakEnds > now) return { kind: 'soak', wave: currentWave, until: soakEnds };
+  }
+  if (!insideWindows(policy.maintenanceWindows, now))
+    return { kind: 'outside-window', until: nextWindowOpening(policy.maintenanceWindows, now) };
+  return undefined;
+}
+
+function startableServers(servers: readonly DispatchServer[], concurrency: number): string[] {
+  let slots = concurrency - servers.filter((server) => server.state === 'running').length;
+  const chosen: string[] = [];
+  const busyClusters = new Set(
+    servers.filter((s) => s.state === 'running' && s.cluster).map((s) => s.cluster),
+  );
+  const unfinishedClusters = new Set<string>();
+  for (const server of servers) {
+    if (slots <= 0) break;
+    const cluster = server.cluster;
+    // A cluster's nodes go strictly in plan order: passive nodes first, the active node once they are done.
+    const blocked = cluster !== undefined && (busyClusters.has(cluster) || unfinishedClusters.has(cluster));
+    if (server.state === 'pending' && !blocked) {
+      chosen.push(server.name);
+      slots--;
+      if (cluster) busyClusters.add(cluster);
+    }
+    if (cluster && !isFinished(server.state)) unfinishedClusters.add(cluster);
+  }
+  return chosen;
+}
+
+function concurrencyOf(snapshot: DispatchSnapshot, wave: WaveName): number {
+  return snapshot.policy.waveConcurrency?.[wave] ?? snapshot.policy.concurrency;
+}
+
+function budgetExceeded(snapshot: DispatchSnapshot): string | undefined {
+  const { failureBudget } = snapshot.policy;
+  const all = snapshot.waves.flatMap((wave) => wave.servers);
+  const overall = overBudget(failureBudget.overall, all);
+  if (overall) return `overall failure budget exceeded: ${overall}`;
+  const wave = snapshot.waves[snapshot.currentWave];
+  const waveOver = wave && overBudget(failureBudget.wave, wave.servers);
+  return waveOver ? `failure budget of wave ${wave.name} exceeded: ${waveOver}` : undefined;
+}
+
+function overBudget(
+  budget: FailureBudget | undefined,
+  servers: readonly DispatchServer[],
+): string | undefined {
+  if (!budget || servers.length === 0) return undefined;
+  const failed = servers.filter((server) => server.state === 'failed').length;
+  if (budget.count !== undefined && failed > budget.count)
+    return `${failed} failed, ${budget.count} tolerated`;
+  const percent = (failed / servers.length) * 100;
+  if (budget.percent !== undefined && percent > budget.percent)
+    return `${failed} of ${servers.length} failed (${percent.toFixed(1)}%), ${budget.percent}% tolerated`;
+  return undefined;
+}

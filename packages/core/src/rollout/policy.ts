@@ -1,0 +1,128 @@
+import Type, { type Static } from 'typebox';
+import { WAVE_NAMES } from '../planner/schema.js';
+
+/** A failure budget: how many failed servers are tolerated before the rollout halts (count, percent, or both). */
+export const FailureBudget = Type.Object(
+  {
+    count: Type.Optional(
+      Type.Integer({ minimum: 0, description: 'Failed servers tolerated; one more halts.' }),
+    ),
+    percent: Type.Optional(
+      Type.Number({
+        minimum: 0,
+        maximum: 100,
+        description: 'Share of servers that may fail; above it halts.',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type FailureBudget = Static<typeof FailureBudget>;
+
+/** Days of the week as maintenance windows name them. */
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
+/** A weekly maintenance window in a named time zone; `end` before `start` runs past midnight. */
+export const MaintenanceWindow = Type.Object(
+  {
+    days: Type.Array(Type.Enum(WEEKDAYS), { minItems: 1, maxItems: 7, uniqueItems: true }),
+    start: Type.String({
+      pattern: '^([01]\\d|2[0-3]):[0-5]\\d$',
+      description: 'HH:MM, local time of the zone.',
+    }),
+    end: Type.String({
+      pattern: '^([01]\\d|2[0-3]):[0-5]\\d$',
+      description: 'HH:MM; before start means the next day.',
+    }),
+    timeZone: Type.String({ minLength: 1, maxLength: 64, description: 'IANA zone, e.g. Europe/Stockholm.' }),
+  },
+  { additionalProperties: false },
+);
+export type MaintenanceWindow = Static<typeof MaintenanceWindow>;
+
+/** How a rollout runs: speed, what stops it, when it may run, and what an offline agent means. */
+export const RolloutPolicy = Type.Object(
+  {
+    concurrency: Type.Integer({
+      minimum: 1,
+      maximum: 1000,
+      default: 1,
+      description: 'Servers in flight at once within a wave.',
+    }),
+    waveConcurrency: Type.Optional(
+      Type.Object(
+        Object.fromEntries(
+          WAVE_NAMES.map((name) => [name, Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 }))]),
+        ),
+        { additionalProperties: false, description: 'Per-wave overrides of concurrency.' },
+      ),
+    ),
+    failureBudget: Type.Object(
+      { wave: Type.Optional(FailureBudget), overall: Type.Optional(FailureBudget) },
+      {
+        additionalProperties: false,
+        default: { overall: { count: 0 } },
+        description: 'Exceeding either halts the rollout.',
+      },
+    ),
+    approvalRequired: Type.Boolean({
+      default: true,
+      description: 'An approver must approve each wave after the first.',
+    }),
+    soakSeconds: Type.Integer({
+      minimum: 0,
+      maximum: 7 * 86_400,
+      default: 0,
+      description: 'Wait after a wave completes.',
+    }),
+    maintenanceWindows: Type.Array(MaintenanceWindow, {
+      maxItems: 50,
+      default: [],
+      description: 'Servers start only inside one; none means any time.',
+    }),
+    offlineAgent: Type.Object(
+      {
+        waitSeconds: Type.Integer({ minimum: 0, maximum: 7 * 86_400, default: 900 }),
+        then: Type.Enum(['skip', 'fail'], { default: 'fail' }),
+      },
+      {
+        additionalProperties: false,
+        default: { waitSeconds: 900, then: 'fail' },
+        description: 'An agent offline when its turn comes, or that drops mid-step and stays away.',
+      },
+    ),
+    packageSha256: Type.Object(
+      {
+        x64: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+        x86: Type.Optional(Type.String({ pattern: '^[0-9a-f]{64}$' })),
+      },
+      {
+        additionalProperties: false,
+        description: 'SHA-256 of the .msp the agents must find, per architecture.',
+      },
+    ),
+    minFreeMb: Type.Integer({
+      minimum: 0,
+      maximum: 1_000_000,
+      default: 1024,
+      description: 'Free space the system drive needs.',
+    }),
+    remedyKb944752: Type.Boolean({
+      default: true,
+      description: 'If services do not start after install, apply the KB 944752 remedy.',
+    }),
+    autoRollback: Type.Boolean({
+      default: false,
+      description: 'Roll a server back when its own install fails verification.',
+    }),
+    stepTimeoutSeconds: Type.Object(
+      {
+        install: Type.Integer({ minimum: 10, maximum: 86_400, default: 7200 }),
+        other: Type.Integer({ minimum: 5, maximum: 86_400, default: 900 }),
+      },
+      { additionalProperties: false, default: { install: 7200, other: 900 } },
+    ),
+  },
+  { additionalProperties: false },
+);
+export type RolloutPolicy = Static<typeof RolloutPolicy>;
