@@ -44,7 +44,7 @@ export {
   NETBIOS_NAME_PATTERN,
   netbiosName,
 } from './inventory/schema.js';
-export { checkInventory, parseInventory } from './inventory/validate.js';
+export { checkInventory, checkServer, parseInventory } from './inventory/validate.js';
 export { type Eligibility, eligibility } from './planner/eligibility.js';
 export { planRollout } from './planner/plan.js';
 export {

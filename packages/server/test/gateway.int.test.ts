@@ -62,6 +62,19 @@ describe('agent gateway', () => {
     agent.close();
   });
 
+  it('accepts a passive cluster node reporting on its own', async () => {
+    const passive: InventoryServer = {
+      name: 'MBX-N2',
+      site: 'HQ',
+      build: '8.1.336.1',
+      roles: ['Mailbox'],
+      cluster: { type: 'CCR', name: 'CCR1', role: 'passive' },
+    };
+    const agent = await connected('MBX-N2', passive);
+    expect((await server.inventory.get('MBX-N2'))?.report.cluster).toEqual(passive.cluster);
+    agent.close();
+  });
+
   it('records build changes in the server history and answers compliance', async () => {
     const agent = await connected('HUB01');
     agent.send(inventory({ ...cas('HUB01'), build: '8.1.340.1' }));

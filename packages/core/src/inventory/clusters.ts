@@ -32,7 +32,8 @@ export function checkClusters(servers: readonly InventoryServer[]): InventoryIss
   ];
 }
 
-function checkNode(servers: readonly InventoryServer[], server: InventoryServer): InventoryIssue[] {
+/** The rules one cluster node must follow on its own (roles, cms), whatever its peers say. */
+export function checkNode(servers: readonly InventoryServer[], server: InventoryServer): InventoryIssue[] {
   const cluster = server.cluster;
   if (!cluster) return [];
   const issues: InventoryIssue[] = [];

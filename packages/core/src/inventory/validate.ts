@@ -1,7 +1,7 @@
 import { InventoryError, type InventoryIssue } from '../errors.js';
 import { tryParseBuild } from '../exchange/build.js';
 import { formatPath, type SchemaIssue, schemaIssues } from '../schema/issues.js';
-import { checkClusters } from './clusters.js';
+import { checkClusters, checkNode } from './clusters.js';
 import { Inventory, type InventoryServer } from './schema.js';
 
 const BUILD_HINT =
@@ -31,6 +31,14 @@ export function checkInventory(inventory: Inventory): InventoryIssue[] {
     ...inventory.servers.flatMap(checkRecord),
     ...checkClusters(inventory.servers),
   ];
+}
+
+/**
+ * The rules one server record must follow on its own, for a single agent's report: the cluster-wide rules
+ * (one active node, one site) need the peers and are left to checkInventory.
+ */
+export function checkServer(server: InventoryServer): InventoryIssue[] {
+  return [...checkRecord(server, 0), ...checkNode([server], server)];
 }
 
 function checkUniqueNames(servers: readonly InventoryServer[]): InventoryIssue[] {

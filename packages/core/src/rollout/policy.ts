@@ -83,11 +83,11 @@ export const RolloutPolicy = Type.Object(
     offlineAgent: Type.Object(
       {
         waitSeconds: Type.Integer({ minimum: 0, maximum: 7 * 86_400, default: 900 }),
-        then: Type.Enum(['skip', 'fail'], { default: 'fail' }),
+        afterWait: Type.Enum(['skip', 'fail'], { default: 'fail' }),
       },
       {
         additionalProperties: false,
-        default: { waitSeconds: 900, then: 'fail' },
+        default: { waitSeconds: 900, afterWait: 'fail' },
         description: 'An agent offline when its turn comes, or that drops mid-step and stays away.',
       },
     ),

@@ -1,6 +1,6 @@
 import {
   type AgentMessage,
-  checkInventory,
+  checkServer,
   decodeAgentMessage,
   encodeMessage,
   PROTOCOL_VERSION,
@@ -168,7 +168,7 @@ export class AgentConnection {
   private async onInventory(message: AgentMessage<'INVENTORY'>): Promise<void> {
     const { server, host, collectedAt } = message.payload;
     if (!sameName(server.name, this.name)) return this.nameMismatch(server.name);
-    const problems = checkInventory({ servers: [server] });
+    const problems = checkServer(server);
     if (problems.length > 0)
       return this.reject(
         'INVENTORY_INCONSISTENT',

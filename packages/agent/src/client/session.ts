@@ -1,0 +1,276 @@
+import type { IncomingMessage } from 'node:http';
+import {
+  type AgentMessage,
+  assertExhaustive,
+  decodeAgentMessage,
+  decodeServerMessage,
+  encodeMessage,
+  PROTOCOL_VERSION,
+  type ServerMessage,
+} from '@exrollout/core';
+import type WebSocket from 'ws';
+import type { HostDriver } from '../drivers/types.js';
+import type { CommandChannel, CommandHandler } from './command-handler.js';
+import type { AgentLogger } from './logger.js';
+
+/** The payload of HELLO, as the agent introduces itself. */
+export type HelloPayload = AgentMessage<'HELLO'>['payload'];
+/** The payload of WELCOME: the server's name, version and the intervals it asks for. */
+export type WelcomePayload = ServerMessage<'WELCOME'>['payload'];
+
+/** How a connection ended: its close code and reason, the HTTP status of a refused handshake, its uptime. */
+export interface SessionEnd {
+  readonly code: number;
+  readonly reason: string;
+  /** Set when the server refused the WebSocket upgrade with an HTTP answer (e.g. 401). */
+  readonly handshakeStatus?: number;
+  /** How long the connection stayed open, in milliseconds; 0 if it never opened. */
+  readonly upMs: number;
+  /** Whether the socket ever opened. */
+  readonly opened: boolean;
+  /** The last socket error, e.g. `connect ECONNREFUSED 127.0.0.1:8443`. */
+  readonly error?: string;
+}
+
+/** What a session needs: where to connect, who it is, and whom to tell what happens. @internal */
+export interface SessionDeps {
+  readonly url: string;
+  readonly credential: string;
+  readonly hello: HelloPayload;
+  readonly driver: HostDriver;
+  readonly commands: CommandHandler;
+  readonly logger: AgentLogger;
+  readonly WebSocket: typeof WebSocket;
+  readonly debounceMs: number;
+  /** Longest wait for the upgrade, and then for WELCOME. */
+  readonly timeoutMs: number;
+  readonly onOpen: () => void;
+  readonly onWelcome: (welcome: WelcomePayload) => void;
+  readonly onEnd: (end: SessionEnd) => void;
+}
+
+const MAX_PAYLOAD_BYTES = 1024 * 1024;
+
+/**
+ * One WebSocket connection to the gateway: HELLO, then inventory and heartbeats on the server's schedule.
+ * It never reconnects; the client decides what happens after `onEnd`. @internal
+ */
+export class Session {
+  readonly #deps: SessionDeps;
+  readonly #socket: WebSocket;
+  readonly #timers = new Set<NodeJS.Timeout>();
+  readonly #abort = new AbortController();
+  readonly #channel: CommandChannel;
+  readonly #ended: Promise<void>;
+  #resolveEnded: () => void = () => {};
+  #openedAt: number | undefined;
+  #welcomed = false;
+  #handshakeStatus: number | undefined;
+  #error: string | undefined;
+  #collecting = false;
+  #collectAgain = false;
+  #changePending = false;
+  #over = false;
+
+  constructor(deps: SessionDeps) {
+    this.#deps = deps;
+    this.#channel = { send: (message) => this.send(message), logger: deps.logger };
+    this.#ended = new Promise((resolve) => {
+      this.#resolveEnded = resolve;
+    });
+    this.#socket = new deps.WebSocket(deps.url, {
+      headers: { authorization: `Bearer ${deps.credential}` },
+      handshakeTimeout: deps.timeoutMs,
+      maxPayload: MAX_PAYLOAD_BYTES,
+      perMessageDeflate: false,
+    });
+    this.#socket.on('open', () => this.#opened());
+    this.#socket.on('message', (data, isBinary) => this.#received(data, isBinary));
+    this.#socket.on('unexpected-response', (_request, response) => this.#refused(response));
+    this.#socket.on('error', (error) => {
+      this.#error = error.message;
+    });
+    this.#socket.on('close', (code, reason) => this.#closed(code, reason.toString('utf8')));
+  }
+
+  /** Settles once the socket has closed and `onEnd` has run. */
+  get ended(): Promise<void> {
+    return this.#ended;
+  }
+
+  /** Sends a message if the socket is open; false otherwise. */
+  send(message: AgentMessage): boolean {
+    if (this.#socket.readyState !== this.#deps.WebSocket.OPEN) return false;
+    this.#socket.send(encodeMessage(message));
+    return true;
+  }
+
+  /** Closes the connection with a close frame; `onEnd` follows once the server answers or the socket drops. */
+  close(code: number, reason: string): void {
+    if (this.#socket.readyState === this.#deps.WebSocket.CONNECTING) this.#socket.terminate();
+    else this.#socket.close(code, reason);
+  }
+
+  /** Drops the connection at once, with no close frame, as a crash or a cut cable would. */
+  terminate(): void {
+    this.#socket.terminate();
+  }
+
+  /** Tells the session that the host changed; a fresh inventory follows within `debounceMs`. */
+  inventoryChanged(): void {
+    if (!this.#welcomed || this.#changePending) return;
+    this.#changePending = true;
+    this.#after(this.#deps.debounceMs, () => {
+      this.#changePending = false;
+      this.#sendInventory();
+    });
+  }
+
+  #opened(): void {
+    this.#openedAt = Date.now();
+    this.#after(this.#deps.timeoutMs, () => {
+      this.#deps.logger.warn({ timeoutMs: this.#deps.timeoutMs }, 'no WELCOME from the server');
+      this.terminate();
+    });
+    this.#deps.onOpen();
+    this.send({ version: PROTOCOL_VERSION, type: 'HELLO', payload: this.#deps.hello });
+  }
+
+  #refused(response: IncomingMessage): void {
+    this.#handshakeStatus = response.statusCode;
+    response.resume();
+    // With a listener on 'unexpected-response', ws leaves aborting the handshake to us.
+    this.#socket.terminate();
+  }
+
+  #received(data: WebSocket.RawData, isBinary: boolean): void {
+    const frame = isBinary ? '' : rawText(data);
+    const decoded = decodeServerMessage(frame);
+    if (!decoded.ok) {
+      this.#deps.logger.warn(
+        { code: decoded.code, error: decoded.error },
+        'invalid message from the server dropped',
+      );
+      return;
+    }
+    this.#dispatch(decoded.message);
+  }
+
+  #dispatch(message: ServerMessage): void {
+    switch (message.type) {
+      case 'WELCOME':
+        this.#welcome(message.payload);
+        break;
+      case 'COMMAND':
+        this.#deps.commands.onCommand(message.payload, this.#channel);
+        break;
+      case 'CANCEL':
+        this.#deps.commands.onCancel(message.payload, this.#channel);
+        break;
+      case 'ERROR':
+        this.#deps.logger.warn({ ...message.payload }, 'the server reported an error');
+        break;
+      default:
+        assertExhaustive(message);
+    }
+  }
+
+  #welcome(welcome: WelcomePayload): void {
+    // A second WELCOME restarts the schedule with the new intervals.
+    this.#clearTimers();
+    this.#changePending = false;
+    this.#welcomed = true;
+    this.#deps.onWelcome(welcome);
+    this.#sendInventory();
+    this.#every(welcome.heartbeatIntervalMs, () => this.#sendHeartbeat());
+    this.#every(welcome.inventoryIntervalMs, () => this.#sendInventory());
+  }
+
+  #sendHeartbeat(): void {
+    const runningCommandId = this.#deps.commands.runningCommandId?.();
+    this.send({
+      version: PROTOCOL_VERSION,
+      type: 'HEARTBEAT',
+      payload: { sentAt: new Date().toISOString(), ...(runningCommandId ? { runningCommandId } : {}) },
+    });
+  }
+
+  #sendInventory(): void {
+    if (this.#collecting) {
+      this.#collectAgain = true;
+      return;
+    }
+    this.#collecting = true;
+    void this.#collectAndSend().finally(() => {
+      this.#collecting = false;
+      if (this.#collectAgain && !this.#over) {
+        this.#collectAgain = false;
+        this.#sendInventory();
+      }
+    });
+  }
+
+  async #collectAndSend(): Promise<void> {
+    const { driver, logger } = this.#deps;
+    try {
+      const snapshot = await driver.collect(this.#abort.signal);
+      if (this.#over) return;
+      const message: AgentMessage<'INVENTORY'> = {
+        version: PROTOCOL_VERSION,
+        type: 'INVENTORY',
+        payload: { server: snapshot.server, host: snapshot.host, collectedAt: new Date().toISOString() },
+      };
+      // Checked here so that a driver bug is reported where it can be fixed, not as a server ERROR.
+      const checked = decodeAgentMessage(encodeMessage(message));
+      if (!checked.ok)
+        logger.error({ error: checked.error }, 'the driver reported an invalid inventory; not sent');
+      else this.send(message);
+    } catch (error) {
+      if (!this.#over)
+        logger.warn(
+          { err: error instanceof Error ? error.message : String(error) },
+          'inventory collection failed',
+        );
+    }
+  }
+
+  #closed(code: number, reason: string): void {
+    if (this.#over) return;
+    this.#over = true;
+    this.#clearTimers();
+    this.#abort.abort();
+    const opened = this.#openedAt !== undefined;
+    this.#deps.onEnd({
+      code,
+      reason,
+      opened,
+      upMs: opened ? Date.now() - (this.#openedAt ?? 0) : 0,
+      ...(this.#handshakeStatus === undefined ? {} : { handshakeStatus: this.#handshakeStatus }),
+      ...(this.#error === undefined ? {} : { error: this.#error }),
+    });
+    this.#resolveEnded();
+  }
+
+  #after(ms: number, run: () => void): void {
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      run();
+    }, ms);
+    this.#timers.add(timer);
+  }
+
+  #every(ms: number, run: () => void): void {
+    this.#timers.add(setInterval(run, ms));
+  }
+
+  #clearTimers(): void {
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers.clear();
+  }
+}
+
+function rawText(data: WebSocket.RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
+  return data.toString('utf8');
+}

@@ -1,0 +1,36 @@
+import type { StepArgs, StepDetails } from '@exrollout/core';
+import type { StepRun } from '../run.js';
+
+const OWA_FOLDER = 'C:\\Program Files\\Microsoft\\Exchange Server\\ClientAccess\\Owa';
+
+/** @internal Copies the OWA files aside, remembering whether they were customised, before a rollup replaces them. */
+export async function backupOwa(run: StepRun, _args: StepArgs['backup-owa']): Promise<StepDetails> {
+  await run.work();
+  const { server } = run.host.current;
+  // A Windows path cannot hold the colons a command id may contain.
+  const backupPath = `C:\\exrollout\\backup\\owa\\${run.context.commandId.replace(/:/g, '_')}`;
+  if (!server.roles.includes('ClientAccess'))
+    run.fail('OWA_BACKUP_FAILED', `${run.name} has no Client Access role, so no ${OWA_FOLDER} to back up`);
+  if (run.host.behaviour.owaBackupFails)
+    run.fail(
+      'OWA_BACKUP_FAILED',
+      `copying ${OWA_FOLDER} to ${backupPath} on ${run.name} failed: access is denied`,
+    );
+  run.host.change((state) => {
+    state.owaBackup = { path: backupPath, owaCustomized: state.server.owaCustomized === true };
+  });
+  return { backupPath };
+}
+
+/** @internal Copies the backed-up OWA files back, so OWA is customised again exactly when it was before. */
+export async function restoreOwa(run: StepRun, _args: StepArgs['restore-owa']): Promise<StepDetails> {
+  await run.work();
+  const backup = run.host.current.owaBackup;
+  if (!backup)
+    run.fail('OWA_RESTORE_FAILED', `${run.name} has no OWA backup to restore; backup-owa did not run here`);
+  run.host.change((state) => {
+    if (backup.owaCustomized || state.server.owaCustomized !== undefined)
+      state.server.owaCustomized = backup.owaCustomized;
+  });
+  return { backupPath: backup.path };
+}

@@ -1,0 +1,32 @@
+import { type StepArgs, type StepDetails, sameBuild } from '@exrollout/core';
+import type { StepRun } from '../run.js';
+
+/**
+ * @internal Checks that the build is the target and the Exchange services run. Services stopped by KB 944752
+ * fail the step unless `remedyKb944752` is set: then the remedy is applied and the services start.
+ */
+export async function verify(run: StepRun, args: StepArgs['verify']): Promise<StepDetails> {
+  await run.work();
+  const { server, servicesStopped } = run.host.current;
+  const build = server.build;
+  if (!sameBuild(build, args.targetBuild))
+    run.fail('BUILD_MISMATCH', `${run.name} runs ${build}, not ${args.targetBuild}`, { build });
+  if (servicesStopped.length === 0) return { build };
+  if (!args.remedyKb944752)
+    run.fail(
+      'SERVICES_NOT_STARTED',
+      `${servicesStopped.join(', ')} did not start on ${run.name} after the update: the service control manager ` +
+        'timed out (30000 ms) while .NET checked the Authenticode signatures against crl.microsoft.com, which ' +
+        'the server cannot reach (KB 944752); verify again with the KB 944752 remedy',
+      { build, servicesStopped: [...servicesStopped] },
+    );
+  run.progress(
+    `KB 944752: generatePublisherEvidence set to false in the .exe.config of ${servicesStopped.length} services; starting them`,
+  );
+  await run.wait(run.host.behaviour.stepMs);
+  run.host.change((state) => {
+    state.remedyKb944752Applied = true;
+    state.servicesStopped = [];
+  });
+  return { build };
+}

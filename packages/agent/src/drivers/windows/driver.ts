@@ -1,0 +1,122 @@
+import type { PlanStep, StepArgs, StepDetails } from '@exrollout/core';
+import { DriverError, StepFailedError } from '../../errors.js';
+import type { HostDriver, HostSnapshot, StepContext } from '../types.js';
+import { validateStepArgs } from './args.js';
+import { type ExrOutput, parseExrLine, parseExrOutput, unknownKeys } from './exr-format.js';
+import {
+  type DriverConfig,
+  type PowerShellDriverOptions,
+  resolveDriverConfig,
+  type ScriptName,
+} from './options.js';
+import { INVENTORY_KEYS, toHostSnapshot } from './results/snapshot.js';
+import { STEP_KEYS, stepOutcome } from './results/steps.js';
+import type { RunResult } from './runner.js';
+import { inventoryScript, stepScript } from './scripts/index.js';
+
+const MAX_PROGRESS = 500;
+
+/** Drives an Exchange 2007 server with generated PowerShell 2.0 scripts through a local or remote runner. */
+export class PowerShellDriver implements HostDriver {
+  readonly kind = 'powershell' as const;
+  readonly #config: DriverConfig;
+
+  /** Checks the options once; throws DriverError AGENT_ERR_DRIVER_CONFIG. */
+  constructor(options: PowerShellDriverOptions) {
+    this.#config = resolveDriverConfig(options);
+  }
+
+  /** Runs the inventory script and returns the record and host facts it read. */
+  async collect(signal: AbortSignal = new AbortController().signal): Promise<HostSnapshot> {
+    const output = await this.#execute('inventory', inventoryScript(this.#config), signal);
+    this.#reportUnknown('inventory', output, INVENTORY_KEYS);
+    return toHostSnapshot(output);
+  }
+
+  /** Validates the arguments, runs the step's script and judges its output; see HostDriver.runStep. */
+  async runStep<Step extends PlanStep>(
+    step: Step,
+    args: StepArgs[Step],
+    context: StepContext,
+  ): Promise<StepDetails> {
+    const request = validateStepArgs(step, args);
+    const script = stepScript(request, this.#config, context.commandId);
+    context.progress(`${step}: running on ${this.#config.runner.target}`, 0);
+    let output: ExrOutput;
+    try {
+      output = await this.#execute(step, script, context.signal, (message) => context.progress(message));
+    } catch (error) {
+      if (error instanceof DriverError && error.code === 'AGENT_ERR_DRIVER_ABORTED')
+        throw new StepFailedError(
+          'STEP_CANCELLED',
+          `${step} was cancelled and its PowerShell process stopped; anything it started (msiexec) may still run`,
+          {},
+          { cause: error },
+        );
+      throw error;
+    }
+    this.#reportUnknown(step, output, STEP_KEYS[request.step]);
+    const details = stepOutcome(request, output);
+    context.progress(`${step}: done`, 100);
+    return details;
+  }
+
+  async #execute(
+    name: ScriptName,
+    script: string,
+    signal: AbortSignal,
+    progress?: (message: string) => void,
+  ): Promise<ExrOutput> {
+    const onLine = progress && ((line: string) => forwardProgress(line, progress));
+    const result = await this.#config.runner.run(script, {
+      signal,
+      timeoutMs: this.#config.timeoutsMs[name],
+      ...(onLine ? { onLine } : {}),
+    });
+    return readOutput(name, result);
+  }
+
+  #reportUnknown(name: ScriptName, output: ExrOutput, known: ReadonlySet<string>): void {
+    const unknown = unknownKeys(output, known);
+    if (unknown.length > 0 || output.malformed.length > 0)
+      this.#config.logger?.warn(
+        { script: name, unknownKeys: unknown, malformed: output.malformed },
+        'PowerShell script output has keys or lines the driver does not know',
+      );
+  }
+}
+
+function forwardProgress(line: string, progress: (message: string) => void): void {
+  const parsed = parseExrLine(line);
+  if (parsed && parsed !== 'malformed' && parsed.key === 'progress')
+    progress(parsed.value.slice(0, MAX_PROGRESS));
+}
+
+/** Parses a run's stdout; a remote transport failure and a missing status become DriverErrors. */
+function readOutput(name: ScriptName, result: RunResult): ExrOutput {
+  try {
+    return parseExrOutput(result.stdout);
+  } catch (error) {
+    if (!(error instanceof DriverError)) throw error;
+    // Invoke-Command failing to connect leaves no status line, only the wrapper's transport.error.
+    const transport = transportError(result.stdout);
+    if (transport !== undefined)
+      throw new DriverError('AGENT_ERR_DRIVER_REMOTE', `Invoke-Command failed: ${transport}`, {
+        cause: error,
+      });
+    const stderr = result.stderr.trim().slice(0, 1000);
+    throw new DriverError(
+      'AGENT_ERR_DRIVER_OUTPUT',
+      `${name}: ${error.message} (exit code ${result.exitCode}${stderr ? `; stderr: ${stderr}` : ''})`,
+      { cause: error },
+    );
+  }
+}
+
+function transportError(stdout: string): string | undefined {
+  for (const line of stdout.split('\n')) {
+    const parsed = parseExrLine(line);
+    if (parsed && parsed !== 'malformed' && parsed.key === 'transport.error') return parsed.value;
+  }
+  return undefined;
+}

@@ -1,0 +1,45 @@
+import { type StepArgs, type StepDetails, sameBuild } from '@exrollout/core';
+import { StepFailedError } from '../../../errors.js';
+import type { ValueReader } from './read.js';
+import { activeMachine } from './snapshot.js';
+
+/** BUILD_MISMATCH unless ExSetup.exe reported the expected build. */
+export function checkBuild(expected: string, what: string, details: StepDetails): void {
+  if (details.build !== undefined && sameBuild(details.build, expected)) return;
+  throw new StepFailedError(
+    'BUILD_MISMATCH',
+    `ExSetup.exe reports ${details.build ?? 'no build'}, not ${expected} (${what})`,
+    details,
+  );
+}
+
+/** CMS_MOVE_FAILED unless OperationalMachines shows the target node as `<Active>`. */
+export function checkCmsActive(args: StepArgs['move-cms'], values: ValueReader, details: StepDetails): void {
+  const active = activeMachine(values.all('cluster.machine'));
+  if (active?.toLowerCase() === args.targetNode.toLowerCase()) return;
+  throw new StepFailedError(
+    'CMS_MOVE_FAILED',
+    `${args.cms} is active on ${active ?? 'no node'} after the move, not on ${args.targetNode}`,
+    details,
+  );
+}
+
+/** The owner node of "Cluster Group" in `cluster.exe group "Cluster Group"` output, if listed. */
+export function clusterGroupOwner(lines: readonly string[]): string | undefined {
+  for (const line of lines) {
+    const match = /^\s*Cluster Group\s+(\S+)\s+\S+/i.exec(line);
+    if (match) return match[1];
+  }
+  return undefined;
+}
+
+/** CLUSTER_GROUP_MOVE_FAILED unless cluster.exe lists the target as the owner of "Cluster Group". */
+export function checkClusterGroupOwner(target: string, values: ValueReader, details: StepDetails): void {
+  const owner = clusterGroupOwner(values.all('cluster.groupStatus'));
+  if (owner?.toLowerCase() === target.toLowerCase()) return;
+  throw new StepFailedError(
+    'CLUSTER_GROUP_MOVE_FAILED',
+    `"Cluster Group" is owned by ${owner ?? 'an unknown node'} after the move, not by ${target}`,
+    details,
+  );
+}

@@ -1,0 +1,104 @@
+import { assertExhaustive, StepDetails } from '@exrollout/core';
+import { StepFailedError } from '../../../errors.js';
+import type { StepRequest } from '../args.js';
+import type { ExrOutput } from '../exr-format.js';
+import { checkBuild, checkClusterGroupOwner, checkCmsActive } from './checks.js';
+import { judgePrecheck } from './precheck.js';
+import { checkAgainst, clip, readValues, type ValueReader } from './read.js';
+
+/** The keys each step script emits besides the common ones (status, error, progress). */
+export const STEP_KEYS: Readonly<Record<StepRequest['step'], ReadonlySet<string>>> = {
+  precheck: keys(
+    'build reboot.fileRenames reboot.cbs reboot.windowsUpdate host.freeMb host.architecture host.os package.path package.sha256 package.missing',
+  ),
+  'backup-owa': keys('build owa.backup owa.files owa.method owa.changedCount owa.changed'),
+  'move-cms': keys('cms.alreadyOnTarget cms.state cluster.machine'),
+  'move-cluster-group': keys('cluster.output cluster.groupStatus'),
+  'remove-interim-updates': keys(
+    'iu.absent iu.removed patch.cache patch.code msi.log msi.exitCode msi.failure msi.rebootRequired build',
+  ),
+  install: keys(
+    'package.sha256 build.before install.skipped msi.log msi.exitCode msi.failure msi.rebootRequired build',
+  ),
+  verify: keys('build service.initiallyStopped service.startError service.stopped remedy.config'),
+  'restore-owa': keys('build owa.backup owa.restored'),
+  uninstall: keys(
+    'patch.name patch.cache patch.code msi.log msi.exitCode msi.failure msi.rebootRequired build',
+  ),
+};
+
+function keys(list: string): ReadonlySet<string> {
+  return new Set(list.split(' '));
+}
+
+/**
+ * Turns a step script's output into StepDetails, or throws StepFailedError: with the script's own code when
+ * it stopped, or with the code of the first check its facts fail (build, services, cluster owner, precheck).
+ */
+export function stepOutcome(request: StepRequest, output: ExrOutput): StepDetails {
+  const values = readValues(output);
+  const details = checkAgainst(StepDetails, detailsOf(request, values), 'step details');
+  if (output.error) {
+    const failure = output.error.message || `${request.step} failed`;
+    throw new StepFailedError(output.error.code, withMsiHint(failure, values), details);
+  }
+  judge(request, values, details);
+  return details;
+}
+
+function detailsOf(request: StepRequest, values: ValueReader): StepDetails {
+  const build = values.one('build');
+  const backupPath = values.one('owa.backup');
+  const logPath = values.one('msi.log');
+  const removed = values.all('iu.removed');
+  const stopped = values.all('service.stopped');
+  const reboot = values.bool('msi.rebootRequired');
+  const movedTo = movedToOf(request);
+  return {
+    ...(build === undefined ? {} : { build }),
+    ...(backupPath === undefined ? {} : { backupPath: clip(backupPath, 512) }),
+    ...(removed.length > 0 ? { removed: removed.slice(0, 100) } : {}),
+    ...(movedTo === undefined ? {} : { movedTo }),
+    ...(reboot === undefined ? {} : { rebootRequired: reboot }),
+    ...(stopped.length > 0 ? { servicesStopped: stopped.slice(0, 100) } : {}),
+    ...(logPath === undefined ? {} : { logPath: clip(logPath, 512) }),
+  };
+}
+
+function movedToOf(request: StepRequest): string | undefined {
+  if (request.step === 'move-cms' || request.step === 'move-cluster-group') return request.args.targetNode;
+  return undefined;
+}
+
+/** Adds the first "Return Value 3" line of the MSI log, which names the action that failed. */
+function withMsiHint(message: string, values: ValueReader): string {
+  const [first] = values.all('msi.failure');
+  return first === undefined ? message : `${message}. First failure in the MSI log: ${first}`;
+}
+
+function judge(request: StepRequest, values: ValueReader, details: StepDetails): void {
+  switch (request.step) {
+    case 'precheck':
+      judgePrecheck(request.args, values, details);
+      break;
+    case 'move-cms':
+      checkCmsActive(request.args, values, details);
+      break;
+    case 'move-cluster-group':
+      checkClusterGroupOwner(request.args.targetNode, values, details);
+      break;
+    case 'install':
+    case 'verify':
+      checkBuild(request.args.targetBuild, 'the target build', details);
+      break;
+    case 'uninstall':
+      checkBuild(request.args.expectedBuild, 'the build recorded before the install', details);
+      break;
+    case 'backup-owa':
+    case 'restore-owa':
+    case 'remove-interim-updates':
+      break;
+    default:
+      assertExhaustive(request);
+  }
+}

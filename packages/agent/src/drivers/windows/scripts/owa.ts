@@ -1,0 +1,122 @@
+import { KB959241 } from '@exrollout/core';
+import { psLiteral } from '../literal.js';
+import type { DriverConfig } from '../options.js';
+import { composeScript } from './prelude.js';
+
+/**
+ * Finds OWA files that differ from the shipped ones, as paths relative to `<Exchange>\ClientAccess\Owa`.
+ * With a manifest (`<sha256> <relative path>` lines taken from a clean server of the same build) a file is
+ * changed when its hash differs or it is not listed; without one, when it was written more than a day after
+ * ExSetup.exe (shipped files keep their build-time stamps). Folders named after another build are skipped:
+ * they are left over from earlier rollups and no longer served.
+ */
+export const OWA_HELPERS = String.raw`function Get-ExrOwaChanges([string]$OwaRoot, [string]$ExSetup, [string]$Build, [string]$Manifest) {
+  $rootLength = $OwaRoot.TrimEnd('\').Length + 1
+  $files = @(Get-ChildItem -LiteralPath $OwaRoot -Recurse -Force | Where-Object { -not $_.PSIsContainer })
+  $known = $null
+  if ($Manifest -and (Test-Path -LiteralPath $Manifest)) {
+    $known = @{}
+    foreach ($line in [System.IO.File]::ReadAllLines($Manifest)) {
+      if ($line -match '^([0-9a-fA-F]{64})\s+(.+)$') { $known[$matches[2].Trim().ToLower()] = $matches[1].ToLower() }
+    }
+  }
+  $since = (Get-Item -LiteralPath $ExSetup).LastWriteTimeUtc.AddDays(1)
+  foreach ($file in $files) {
+    $relative = $file.FullName.Substring($rootLength)
+    $top = $relative.Split('\')[0]
+    if ($top -match '^\d+\.\d+\.\d+\.\d+$' -and $top -ne $Build) { continue }
+    if ($null -ne $known) {
+      $expected = $known[$relative.ToLower()]
+      if (-not $expected -or $expected -ne (Get-ExrSha256 $file.FullName)) { $relative }
+    } elseif ($file.LastWriteTimeUtc -gt $since) { $relative }
+  }
+}
+function Get-ExrOwaMethod([string]$Manifest) {
+  if ($Manifest -and (Test-Path -LiteralPath $Manifest)) { 'manifest' } else { 'timestamp' }
+}
+function Write-ExrOwaChanges([string]$Method, $Changes) {
+  Write-Exr 'owa.method' $Method
+  Write-Exr 'owa.changedCount' $Changes.Count
+  foreach ($change in @($Changes | Select-Object -First 50)) { Write-Exr 'owa.changed' $change }
+}`;
+
+/** `$owa`, `$exsetup` and `$build` for the OWA scripts, failing with the step's code when OWA is missing. */
+const locateOwa = (code: string) => String.raw`$install = Get-ExrInstallPath
+$exsetup = Get-ExrExSetupPath $install
+$build = Get-ExrBuild $exsetup
+$owa = Join-Path $install 'ClientAccess\Owa'
+if (-not (Test-Path -LiteralPath $owa)) { Stop-Exr '${code}' ('no OWA folder at ' + $owa + ': this is not a Client Access server') }`;
+
+/** The manifest literal, or an empty string when none is configured. */
+export const manifestLiteral = (config: DriverConfig): string => psLiteral(config.owaManifest ?? '');
+
+/**
+ * backup-owa: copies the whole OWA folder to `<backupDirectory>\<yyyyMMdd-HHmmss>\Owa`, records the changed
+ * files (changed.txt) and the build (build.txt), checks the copy's file count, and points latest.txt at it.
+ */
+export function backupOwaScript(config: DriverConfig): string {
+  const body = `${locateOwa('OWA_BACKUP_FAILED')}
+$manifest = ${manifestLiteral(config)}
+$method = Get-ExrOwaMethod $manifest
+$changes = @(Get-ExrOwaChanges $owa $exsetup $build $manifest)
+$root = ${psLiteral(config.backupDirectory)}
+$backup = Join-Path $root ((Get-Date).ToString('yyyyMMdd-HHmmss'))
+[void][System.IO.Directory]::CreateDirectory($backup)
+Write-Exr 'progress' ('Copying ' + $owa + ' to ' + $backup)
+$copy = Join-Path $backup 'Owa'
+Copy-Item -LiteralPath $owa -Destination $copy -Recurse -Force
+$sourceCount = @(Get-ChildItem -LiteralPath $owa -Recurse -Force | Where-Object { -not $_.PSIsContainer }).Count
+$copyCount = @(Get-ChildItem -LiteralPath $copy -Recurse -Force | Where-Object { -not $_.PSIsContainer }).Count
+if ($copyCount -ne $sourceCount) { Stop-Exr 'OWA_BACKUP_FAILED' ('copied ' + $copyCount + ' of ' + $sourceCount + ' files to ' + $copy) }
+[System.IO.File]::WriteAllLines((Join-Path $backup 'changed.txt'), [string[]]$changes)
+[System.IO.File]::WriteAllLines((Join-Path $backup 'build.txt'), [string[]]@($build))
+[System.IO.File]::WriteAllLines((Join-Path $root 'latest.txt'), [string[]]@($backup))
+Write-Exr 'build' $build
+Write-Exr 'owa.backup' $backup
+Write-Exr 'owa.files' $copyCount
+Write-ExrOwaChanges $method $changes`;
+  return composeScript({
+    defaultCode: 'OWA_BACKUP_FAILED',
+    productCode: KB959241.productCode,
+    helpers: [OWA_HELPERS],
+    body,
+  });
+}
+
+/**
+ * restore-owa: copies the files listed in the latest backup's changed.txt back into the OWA folder. A file
+ * under the old build's versioned folder goes to the new build's folder; the file it replaces is kept under
+ * `<backup>\PostInstall` so that the restore itself can be undone by hand.
+ */
+export function restoreOwaScript(config: DriverConfig): string {
+  const body = String.raw`$root = ${psLiteral(config.backupDirectory)}
+$latest = Join-Path $root 'latest.txt'
+if (-not (Test-Path -LiteralPath $latest)) { Stop-Exr 'OWA_RESTORE_FAILED' ('no OWA backup: ' + $latest + ' does not exist; run backup-owa before the install') }
+$backup = ([string]([System.IO.File]::ReadAllLines($latest) | Select-Object -First 1)).Trim()
+$savedBuild = ([string]([System.IO.File]::ReadAllLines((Join-Path $backup 'build.txt')) | Select-Object -First 1)).Trim()
+$changes = @([System.IO.File]::ReadAllLines((Join-Path $backup 'changed.txt')) | Where-Object { $_ })
+${locateOwa('OWA_RESTORE_FAILED')}
+$newFolder = Test-Path -LiteralPath (Join-Path $owa $build)
+foreach ($relative in $changes) {
+  $target = $relative
+  $top = $relative.Split('\')[0]
+  if ($top -eq $savedBuild -and $newFolder) { $target = $build + $relative.Substring($top.Length) }
+  $source = Join-Path (Join-Path $backup 'Owa') $relative
+  $destination = Join-Path $owa $target
+  if (Test-Path -LiteralPath $destination) {
+    $kept = Join-Path (Join-Path $backup 'PostInstall') $target
+    [void][System.IO.Directory]::CreateDirectory([System.IO.Path]::GetDirectoryName($kept))
+    Copy-Item -LiteralPath $destination -Destination $kept -Force
+  }
+  [void][System.IO.Directory]::CreateDirectory([System.IO.Path]::GetDirectoryName($destination))
+  Copy-Item -LiteralPath $source -Destination $destination -Force
+  Write-Exr 'owa.restored' $target
+}
+Write-Exr 'build' $build
+Write-Exr 'owa.backup' $backup`;
+  return composeScript({
+    defaultCode: 'OWA_RESTORE_FAILED',
+    productCode: KB959241.productCode,
+    body,
+  });
+}

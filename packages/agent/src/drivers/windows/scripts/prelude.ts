@@ -1,0 +1,167 @@
+import type { PowerShellStepErrorCode } from '../codes.js';
+import { PACKED_GUID_ORDER, packGuid } from '../guid.js';
+import { psLiteral } from '../literal.js';
+
+/** The Exchange 2007 snap-in every script that calls an Exchange cmdlet loads first. */
+export const EXCHANGE_SNAPIN = 'Microsoft.Exchange.Management.PowerShell.Admin';
+
+const INSTALLER_USERDATA =
+  'HKLM:\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Installer\\UserData\\S-1-5-18';
+
+/** ConvertTo-ExrValue: escapes `\`, `|`, CR, LF and every non-ASCII character (`\uXXXX`) of a value. */
+export const EXR_VALUE_FUNCTION = String.raw`function ConvertTo-ExrValue([string]$Text) {
+  $builder = New-Object System.Text.StringBuilder
+  foreach ($ch in $Text.ToCharArray()) {
+    $code = [int]$ch
+    if ($code -eq 92) { [void]$builder.Append('\\') }
+    elseif ($code -eq 124) { [void]$builder.Append('\p') }
+    elseif ($code -eq 10) { [void]$builder.Append('\n') }
+    elseif ($code -eq 13) { [void]$builder.Append('\r') }
+    elseif ($code -lt 32 -or $code -gt 126) { [void]$builder.Append('\u' + $code.ToString('x4')) }
+    else { [void]$builder.Append($ch) }
+  }
+  $builder.ToString()
+}`;
+
+// Output and failure: every script speaks only through these, so the TypeScript parser sees one format.
+const OUTPUT = `$ErrorActionPreference = 'Stop'
+${EXR_VALUE_FUNCTION}
+function Write-Exr([string]$Key, $Value) {
+  Write-Output ('EXR|' + $Key + '|' + (ConvertTo-ExrValue ([string]$Value)))
+}
+function Stop-Exr([string]$Code, [string]$Message) {
+  throw ('EXR:' + $Code + ':' + $Message)
+}
+function Write-ExrFailure($ErrorRecord, [string]$DefaultCode) {
+  $message = [string]$ErrorRecord.Exception.Message
+  $code = $DefaultCode
+  if ($message -cmatch '(?s)^EXR:([A-Z0-9_]+):(.*)$') { $code = $matches[1]; $message = $matches[2] }
+  Write-Exr 'error.code' $code
+  Write-Exr 'error.message' $message
+  Write-Exr 'status' 'error'
+}`;
+
+// Reading Exchange: install path, ExSetup.exe build, the snap-in.
+const EXCHANGE = String.raw`function Get-ExrInstallPath {
+  $key = 'HKLM:\SOFTWARE\Microsoft\Exchange\Setup'
+  if (-not (Test-Path -LiteralPath $key)) {
+    Stop-Exr 'EXCHANGE_NOT_FOUND' ($key + ' does not exist: Exchange 2007 is not installed, or this PowerShell is 32-bit on a 64-bit server')
+  }
+  $path = [string](Get-ItemProperty -LiteralPath $key).MsiInstallPath
+  if (-not $path) { Stop-Exr 'EXCHANGE_NOT_FOUND' ('MsiInstallPath under ' + $key + ' is empty') }
+  $path.TrimEnd('\')
+}
+function Get-ExrExSetupPath([string]$InstallPath) {
+  $exsetup = Join-Path $InstallPath 'Bin\ExSetup.exe'
+  if (-not (Test-Path -LiteralPath $exsetup)) { Stop-Exr 'EXCHANGE_NOT_FOUND' ($exsetup + ' does not exist') }
+  $exsetup
+}
+function Get-ExrBuild([string]$ExSetup) {
+  $info = [System.Diagnostics.FileVersionInfo]::GetVersionInfo($ExSetup)
+  '{0}.{1}.{2}.{3}' -f $info.FileMajorPart, $info.FileMinorPart, $info.FileBuildPart, $info.FilePrivatePart
+}
+function Add-ExrExchangeShell {
+  if (Get-PSSnapin -Name '${EXCHANGE_SNAPIN}' -ErrorAction SilentlyContinue) { return }
+  try { Add-PSSnapin -Name '${EXCHANGE_SNAPIN}' }
+  catch { Stop-Exr 'EXCHANGE_SHELL_UNAVAILABLE' ('Add-PSSnapin ${EXCHANGE_SNAPIN} failed: ' + $_.Exception.Message) }
+}
+function Get-ExrSha256([string]$Path) {
+  $sha = [System.Security.Cryptography.SHA256]::Create()
+  $stream = [System.IO.File]::OpenRead($Path)
+  try { $bytes = $sha.ComputeHash($stream) } finally { $stream.Close() }
+  $hex = New-Object System.Text.StringBuilder
+  foreach ($b in $bytes) { [void]$hex.Append($b.ToString('x2')) }
+  $hex.ToString()
+}`;
+
+// Windows Installer: the product's Patches key, patch codes, the patch cache, msiexec and its log.
+const installer = (
+  productCode: string,
+  logDirectory: string | undefined,
+) => String.raw`$exrProductCode = ${psLiteral(productCode)}
+$exrPatchesKey = ${psLiteral(`${INSTALLER_USERDATA}\\Products\\${packGuid(productCode)}\\Patches`)}
+$exrPatchDataKey = ${psLiteral(`${INSTALLER_USERDATA}\\Patches`)}
+function Get-ExrPatches {
+  if (-not (Test-Path -LiteralPath $exrPatchesKey)) { return }
+  foreach ($key in @(Get-ChildItem -LiteralPath $exrPatchesKey)) {
+    $props = Get-ItemProperty -LiteralPath $key.PSPath
+    New-Object PSObject -Property @{ Packed = $key.PSChildName; DisplayName = [string]$props.DisplayName }
+  }
+}
+function ConvertFrom-ExrPackedGuid([string]$Packed) {
+  $chars = $Packed.ToUpper().ToCharArray()
+  $order = @(${PACKED_GUID_ORDER.join(', ')})
+  $hex = [string]::Join('', @($order | ForEach-Object { [string]$chars[$_] }))
+  '{' + $hex.Substring(0, 8) + '-' + $hex.Substring(8, 4) + '-' + $hex.Substring(12, 4) + '-' + $hex.Substring(16, 4) + '-' + $hex.Substring(20, 12) + '}'
+}
+function Get-ExrPatchCache([string]$Packed) {
+  $key = $exrPatchDataKey + '\' + $Packed
+  if (-not (Test-Path -LiteralPath $key)) { return '' }
+  [string](Get-ItemProperty -LiteralPath $key).LocalPackage
+}
+function New-ExrLogPath([string]$Name) {
+  $dir = ${logDirectory === undefined ? String.raw`$env:SystemDrive + '\ExchangeSetupLogs'` : psLiteral(logDirectory)}
+  [void][System.IO.Directory]::CreateDirectory($dir)
+  Join-Path $dir ($Name + '-' + (Get-Date).ToString('yyyyMMdd-HHmmss') + '.log')
+}
+function Invoke-ExrMsiexec([string]$Arguments) {
+  $info = New-Object System.Diagnostics.ProcessStartInfo
+  $info.FileName = Join-Path $env:SystemRoot 'System32\msiexec.exe'
+  $info.Arguments = $Arguments
+  $info.UseShellExecute = $false
+  $process = [System.Diagnostics.Process]::Start($info)
+  $process.WaitForExit()
+  $process.ExitCode
+}
+function Get-ExrMsiFailures([string]$Log) {
+  if (-not (Test-Path -LiteralPath $Log)) { return }
+  $found = 0
+  foreach ($line in [System.IO.File]::ReadAllLines($Log)) {
+    if ($found -lt 5 -and $line.IndexOf('Return Value 3', [System.StringComparison]::OrdinalIgnoreCase) -ge 0) {
+      $found++
+      $line.Trim()
+    }
+  }
+}`;
+
+/** What a script needs besides its own body. */
+export interface ScriptParts {
+  /** The code a failure gets when the body throws without a code of its own. */
+  readonly defaultCode: PowerShellStepErrorCode;
+  /** Product code whose Windows Installer patches the script reads. */
+  readonly productCode: string;
+  readonly logDirectory?: string;
+  /** Extra helper functions (OWA, services, cluster). */
+  readonly helpers?: readonly string[];
+  /** The body of Invoke-ExrMain. */
+  readonly body: string;
+}
+
+/**
+ * A complete script: the shared helpers, `Invoke-ExrMain` holding the body, and a try/catch that ends every
+ * run with `EXR|status|ok` or `EXR|status|error` plus `error.code` and `error.message`.
+ */
+export function composeScript(parts: ScriptParts): string {
+  return [
+    OUTPUT,
+    EXCHANGE,
+    installer(parts.productCode, parts.logDirectory),
+    ...(parts.helpers ?? []),
+    `function Invoke-ExrMain {\n${indent(parts.body)}\n}`,
+    `try {
+  Invoke-ExrMain
+  Write-Exr 'status' 'ok'
+} catch {
+  Write-ExrFailure $_ ${psLiteral(parts.defaultCode)}
+}`,
+    '',
+  ].join('\n');
+}
+
+function indent(body: string): string {
+  return body
+    .trim()
+    .split('\n')
+    .map((line) => (line ? `  ${line}` : line))
+    .join('\n');
+}
