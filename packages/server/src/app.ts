@@ -5,14 +5,17 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { Bus } from './bus.js';
 import type { ServerConfig } from './config.js';
+import { RolloutEngine } from './engine/engine.js';
+import { JobQueue } from './engine/queue.js';
 import { installErrorHandler } from './error-handler.js';
 import { CLOSE } from './gateway/close-codes.js';
-import type { AgentConnection, CommandSink } from './gateway/connection.js';
+import type { AgentConnection } from './gateway/connection.js';
 import { gatewayPlugin } from './gateway/plugin.js';
 import { ConnectionRegistry } from './gateway/registry.js';
 import type { Logger } from './logger.js';
 import { redisKeys } from './redis-keys.js';
 import { adminRoutes } from './routes/admin.js';
+import { rolloutRoutes } from './routes/rollouts.js';
 import { serverRoutes } from './routes/servers.js';
 import { InventoryStore } from './stores/inventory-store.js';
 import { TokenStore } from './stores/token-store.js';
@@ -33,10 +36,8 @@ export interface ExrolloutServer {
   readonly inventory: InventoryStore;
   readonly tokens: TokenStore;
   readonly connections: ConnectionRegistry<AgentConnection>;
+  readonly engine: RolloutEngine;
 }
-
-// Until the rollout engine sends commands, any result an agent reports is for a command it was never sent.
-const noCommandsYet: CommandSink = { handle: async () => 'COMMAND_UNKNOWN' };
 
 /** Builds the Fastify server: REST API, OpenAPI at /docs, the agent gateway, the offline sweeper. */
 export async function buildServer(deps: AppDeps): Promise<ExrolloutServer> {
@@ -53,6 +54,21 @@ export async function buildServer(deps: AppDeps): Promise<ExrolloutServer> {
   const connections = new ConnectionRegistry<AgentConnection>();
   const bus = await Bus.open(redis, keys.bus, logger.child({ component: 'bus' }));
 
+  const queue = new JobQueue(
+    redis,
+    { prefix: keys.queuePrefix, concurrency: config.jobConcurrency, lockDurationMs: config.jobLockMs },
+    logger.child({ component: 'jobs' }),
+  );
+  const engine = new RolloutEngine({
+    redis,
+    keys,
+    inventory,
+    bus,
+    queue,
+    logger: logger.child({ component: 'engine' }),
+  });
+  engine.start();
+
   installErrorHandler(app);
   await app.register(swagger, {
     openapi: {
@@ -68,13 +84,15 @@ export async function buildServer(deps: AppDeps): Promise<ExrolloutServer> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(async (scope) => serverRoutes(scope, { inventory, tokens }));
   await app.register(async (scope) => adminRoutes(scope, { inventory, tokens, bus }));
+  await app.register(async (scope) => rolloutRoutes(scope, { engine, tokens, redis }));
   await app.register(async (scope) =>
     gatewayPlugin(scope, {
       config,
       inventory,
       tokens,
       bus,
-      commands: noCommandsYet,
+      commands: engine,
+      outstandingFor: (name) => engine.outstandingFor(name),
       registry: connections,
       serverVersion: SERVER_VERSION,
     }),
@@ -90,8 +108,11 @@ export async function buildServer(deps: AppDeps): Promise<ExrolloutServer> {
     clearInterval(sweeper);
     for (const connection of connections.all()) connection.close(CLOSE.GOING_AWAY, 'server shutting down');
   });
-  app.addHook('onClose', async () => bus.close());
-  return { app, inventory, tokens, connections };
+  app.addHook('onClose', async () => {
+    await queue.close();
+    await bus.close();
+  });
+  return { app, inventory, tokens, connections, engine };
 }
 
 function startSweeper(

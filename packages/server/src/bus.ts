@@ -1,3 +1,4 @@
+import type { ServerMessage } from '@exrollout/core';
 import type { Redis } from 'ioredis';
 import type { Logger } from './logger.js';
 
@@ -6,7 +7,9 @@ export type BusMessage =
   /** An agent's credential was revoked or replaced: close its connection wherever it is. */
   | { readonly type: 'agent-revoked'; readonly name: string; readonly credentialHash: string }
   /** An agent connected with a new session: any other connection of it is stale. */
-  | { readonly type: 'agent-connected'; readonly name: string; readonly session: string };
+  | { readonly type: 'agent-connected'; readonly name: string; readonly session: string }
+  /** A message for an agent, delivered by whichever instance holds its connection. */
+  | { readonly type: 'agent-message'; readonly name: string; readonly message: ServerMessage };
 
 /** Publishes to and listens on the instance bus. */
 export class Bus {

@@ -25,6 +25,10 @@ export const ServerConfig = Type.Object({
   inventoryIntervalMs: Type.Integer({ minimum: 1000, maximum: 86_400_000 }),
   /** Invalid messages an agent may send before it is disconnected. @default 10 */
   maxInvalidMessages: Type.Integer({ minimum: 1, maximum: 10_000 }),
+  /** Engine jobs this instance processes at once. @default 16 */
+  jobConcurrency: Type.Integer({ minimum: 1, maximum: 1000 }),
+  /** How long an engine job stays locked to an instance; a dead instance's jobs move on after it. @default 30000 */
+  jobLockMs: Type.Integer({ minimum: 1000, maximum: 600_000 }),
   /** pino log level. @default info */
   logLevel: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   /** This instance's id in logs and in Redis. @default <hostname>-<pid>-<random> */
@@ -43,6 +47,8 @@ const ENV = {
   offlineAfterMs: 'EXR_OFFLINE_AFTER_MS',
   inventoryIntervalMs: 'EXR_INVENTORY_INTERVAL_MS',
   maxInvalidMessages: 'EXR_MAX_INVALID_MESSAGES',
+  jobConcurrency: 'EXR_JOB_CONCURRENCY',
+  jobLockMs: 'EXR_JOB_LOCK_MS',
   logLevel: 'EXR_LOG_LEVEL',
   instanceId: 'EXR_INSTANCE_ID',
 } as const satisfies Record<keyof ServerConfig, string>;
@@ -53,6 +59,8 @@ const NUMERIC = new Set<keyof ServerConfig>([
   'offlineAfterMs',
   'inventoryIntervalMs',
   'maxInvalidMessages',
+  'jobConcurrency',
+  'jobLockMs',
 ]);
 
 /** The environment variable that sets each config field, for docs and error messages. */
@@ -72,6 +80,8 @@ export function loadConfig(
     offlineAfterMs: 45_000,
     inventoryIntervalMs: 300_000,
     maxInvalidMessages: 10,
+    jobConcurrency: 16,
+    jobLockMs: 30_000,
     logLevel: 'info',
     instanceId: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
   };

@@ -23,6 +23,26 @@ export interface RedisKeys {
   readonly operatorTokenIds: string;
   /** Pub/sub channel between server instances. */
   readonly bus: string;
+  /** Set: lower-cased names of the servers that reported membership of a Windows cluster. */
+  cluster(name: string): string;
+  /** Sorted set of rollout ids by creation time. */
+  readonly rollouts: string;
+  /** Hash: a rollout's state, policy and plan. */
+  rollout(id: string): string;
+  /** Hash: server name → state, for one wave of a rollout. */
+  waveStates(id: string, wave: number): string;
+  /** Hash: one server's run within a rollout. */
+  run(id: string, name: string): string;
+  /** Set: command ids of a rollout whose result was applied. */
+  doneCommands(id: string): string;
+  /** Stream: a rollout's audit events. */
+  events(id: string): string;
+  /** String: the per-rollout mutation lock. */
+  rolloutLock(id: string): string;
+  /** String (JSON): the command outstanding for an agent. */
+  agentCommand(name: string): string;
+  /** Prefix of the BullMQ queues. */
+  readonly queuePrefix: string;
 }
 
 /** Builds the key set for a prefix such as `exr:`. */
@@ -41,5 +61,15 @@ export function redisKeys(prefix: string): RedisKeys {
     operatorToken: (hash: string) => `${prefix}optoken:${hash}`,
     operatorTokenIds: `${prefix}optokens`,
     bus: `${prefix}bus`,
+    cluster: (name: string) => `${prefix}cluster:${lower(name)}`,
+    rollouts: `${prefix}rollouts`,
+    rollout: (id: string) => `${prefix}rollout:${id}`,
+    waveStates: (id: string, wave: number) => `${prefix}rollout:${id}:wave:${wave}`,
+    run: (id: string, name: string) => `${prefix}rollout:${id}:run:${lower(name)}`,
+    doneCommands: (id: string) => `${prefix}rollout:${id}:done`,
+    events: (id: string) => `${prefix}rollout:${id}:events`,
+    rolloutLock: (id: string) => `${prefix}rollout:${id}:lock`,
+    agentCommand: (name: string) => `${prefix}agentcmd:${lower(name)}`,
+    queuePrefix: `${prefix}bull`,
   });
 }

@@ -27,7 +27,7 @@ export async function startTestServer(
     {
       port: 0,
       redisPrefix: prefix,
-      logLevel: 'silent',
+      logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
       heartbeatIntervalMs: 200,
       offlineAfterMs: 600,
       ...overrides,

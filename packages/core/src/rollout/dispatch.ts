@@ -30,6 +30,8 @@ export interface DispatchSnapshot {
     | 'maintenanceWindows'
   >;
   readonly now: Date;
+  /** Failed and total servers of the whole rollout, when `waves` holds only some of them. @default counted from `waves` */
+  readonly overall?: { readonly failed: number; readonly total: number };
 }
 
 /** What the engine should do now. */
@@ -112,24 +114,29 @@ function concurrencyOf(snapshot: DispatchSnapshot, wave: WaveName): number {
 
 function budgetExceeded(snapshot: DispatchSnapshot): string | undefined {
   const { failureBudget } = snapshot.policy;
-  const all = snapshot.waves.flatMap((wave) => wave.servers);
-  const overall = overBudget(failureBudget.overall, all);
+  const overall = overBudget(
+    failureBudget.overall,
+    snapshot.overall ?? countFailed(snapshot.waves.flatMap((w) => w.servers)),
+  );
   if (overall) return `overall failure budget exceeded: ${overall}`;
   const wave = snapshot.waves[snapshot.currentWave];
-  const waveOver = wave && overBudget(failureBudget.wave, wave.servers);
+  const waveOver = wave && overBudget(failureBudget.wave, countFailed(wave.servers));
   return waveOver ? `failure budget of wave ${wave.name} exceeded: ${waveOver}` : undefined;
+}
+
+function countFailed(servers: readonly DispatchServer[]): { failed: number; total: number } {
+  return { failed: servers.filter((server) => server.state === 'failed').length, total: servers.length };
 }
 
 function overBudget(
   budget: FailureBudget | undefined,
-  servers: readonly DispatchServer[],
+  { failed, total }: { failed: number; total: number },
 ): string | undefined {
-  if (!budget || servers.length === 0) return undefined;
-  const failed = servers.filter((server) => server.state === 'failed').length;
+  if (!budget || total === 0) return undefined;
   if (budget.count !== undefined && failed > budget.count)
     return `${failed} failed, ${budget.count} tolerated`;
-  const percent = (failed / servers.length) * 100;
+  const percent = (failed / total) * 100;
   if (budget.percent !== undefined && percent > budget.percent)
-    return `${failed} of ${servers.length} failed (${percent.toFixed(1)}%), ${budget.percent}% tolerated`;
+    return `${failed} of ${total} failed (${percent.toFixed(1)}%), ${budget.percent}% tolerated`;
   return undefined;
 }

@@ -30,7 +30,7 @@ export interface ConnectionDeps {
   readonly commands: CommandSink;
   readonly logger: Logger;
   readonly serverVersion: string;
-  /** Called once the agent said HELLO and is registered here. */
+  /** Called once the agent said HELLO, is registered here and was welcomed. */
   onRegistered(connection: AgentConnection): Promise<void>;
 }
 
@@ -151,7 +151,6 @@ export class AgentConnection {
       new Date(),
     );
     this.deps.registry.add(this);
-    await this.deps.onRegistered(this);
     this.send({
       version: PROTOCOL_VERSION,
       type: 'WELCOME',
@@ -162,6 +161,7 @@ export class AgentConnection {
         inventoryIntervalMs: this.deps.config.inventoryIntervalMs,
       },
     });
+    await this.deps.onRegistered(this);
     this.log.info({ agentVersion, driver }, 'agent connected');
   }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { MAX_FRAME_CHARS, NETBIOS_NAME_PATTERN } from '@exrollout/core';
+import { MAX_FRAME_CHARS, NETBIOS_NAME_PATTERN, type ServerMessage } from '@exrollout/core';
 import websocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
@@ -22,6 +22,8 @@ export interface GatewayDeps {
   readonly commands: CommandSink;
   readonly registry: ConnectionRegistry<AgentConnection>;
   readonly serverVersion: string;
+  /** The command an agent should be running, sent again whenever it (re)connects. */
+  outstandingFor(name: string): Promise<ServerMessage | undefined>;
 }
 
 declare module 'fastify' {
@@ -50,6 +52,7 @@ export async function gatewayPlugin(app: FastifyInstance, deps: GatewayDeps): Pr
       connection.close(CLOSE.REVOKED, 'credential revoked');
     if (message.type === 'agent-connected' && connection.session !== message.session)
       connection.close(CLOSE.SUPERSEDED, 'superseded by a newer connection');
+    if (message.type === 'agent-message') connection.send(message.message);
   });
   app.addHook('onClose', async () => stopListening());
 
@@ -93,8 +96,11 @@ export async function gatewayPlugin(app: FastifyInstance, deps: GatewayDeps): Pr
         ...deps,
         store: deps.inventory,
         logger: request.log,
-        onRegistered: (registered) =>
-          bus.publish({ type: 'agent-connected', name: registered.name, session: registered.session }),
+        onRegistered: async (registered) => {
+          await bus.publish({ type: 'agent-connected', name: registered.name, session: registered.session });
+          const outstanding = await deps.outstandingFor(registered.name);
+          if (outstanding) registered.send(outstanding);
+        },
       });
       connection.start();
     },

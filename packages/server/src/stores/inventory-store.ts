@@ -103,6 +103,7 @@ export class InventoryStore {
       })
       .sadd(this.keys.servers, name.toLowerCase())
       .zadd(this.keys.lastSeen, now.getTime(), name.toLowerCase());
+    if (server.cluster) write.sadd(this.keys.cluster(server.cluster.name), name.toLowerCase());
     if (change)
       write
         .lpush(this.keys.history(name), JSON.stringify(change))
@@ -155,6 +156,18 @@ export class InventoryStore {
   /** One server, or undefined if it never reported. */
   async get(name: string): Promise<ServerRecord | undefined> {
     return toRecord(await this.redis.hgetall(this.keys.server(name)));
+  }
+
+  /** The other nodes of a Windows cluster that still report membership of it. */
+  async clusterPeers(cluster: string, except: string): Promise<ServerRecord[]> {
+    const names = (await this.redis.smembers(this.keys.cluster(cluster))).filter(
+      (name) => name !== except.toLowerCase(),
+    );
+    const records = await Promise.all(names.map((name) => this.get(name)));
+    return records.filter(
+      (record): record is ServerRecord =>
+        record?.report.cluster?.name.toLowerCase() === cluster.toLowerCase(),
+    );
   }
 
   /** The server's build changes, newest first. */

@@ -1,0 +1,180 @@
+import {
+  compareBuilds,
+  identifyBuild,
+  normalizeBuild,
+  type PlanStep,
+  parseBuild,
+  type RolloutPolicy,
+  type UpdateRollup,
+} from '@exrollout/core';
+import type { ServerRecord } from '../stores/inventory-store.js';
+import type { ServerRun } from './model.js';
+
+/** The id of one attempt of one step on one server; the same id always means the same command. */
+export function commandIdFor(rolloutId: string, run: ServerRun): string {
+  return `${rolloutId}:${run.name}:${run.stepIndex}:${run.steps[run.stepIndex]}:${run.attempt}`;
+}
+
+/** The rollout id a command id belongs to. */
+export function rolloutOfCommand(commandId: string): string {
+  return commandId.split(':')[0] ?? '';
+}
+
+/** Why a server cannot take its turn now, judged by the server from the live inventory before any command. */
+export interface Unfit {
+  readonly outcome: 'skipped' | 'failed';
+  readonly code: string;
+  readonly message: string;
+}
+
+/** Checks the live inventory just before a server's turn: the fleet may have changed since the plan. */
+export function precheckLive(
+  run: ServerRun,
+  record: ServerRecord | undefined,
+  update: UpdateRollup,
+  policy: RolloutPolicy,
+): Unfit | undefined {
+  if (!record)
+    return {
+      outcome: 'skipped',
+      code: 'NO_INVENTORY',
+      message: `${run.name} has no inventory report any more`,
+    };
+  const build = normalizeBuild(record.report.build);
+  const identity = identifyBuild(build);
+  if (
+    identity.kind === 'release' &&
+    identity.release.line === update.line &&
+    identity.release.rollup >= update.rollup
+  )
+    return {
+      outcome: 'skipped',
+      code: 'ALREADY_CURRENT',
+      message: `already on ${build}, which includes ${update.id}`,
+    };
+  if (build !== run.fromBuild)
+    return {
+      outcome: 'skipped',
+      code: 'BUILD_CHANGED',
+      message: `build changed from ${run.fromBuild} to ${build} since the plan; plan again to include it`,
+    };
+  if (record.host.pendingReboot)
+    return {
+      outcome: 'skipped',
+      code: 'PENDING_REBOOT',
+      message: 'Windows has a restart pending; restart the server, then retry it',
+    };
+  const free = record.host.systemDriveFreeMb;
+  if (free !== undefined && free < policy.minFreeMb)
+    return {
+      outcome: 'skipped',
+      code: 'DISK_SPACE',
+      message: `${free} MB free on the system drive, ${policy.minFreeMb} MB needed`,
+    };
+  return undefined;
+}
+
+/** What building a step's arguments needs: the live inventory of this server and of its cluster peers. */
+export interface ArgsContext {
+  readonly run: ServerRun;
+  readonly record: ServerRecord | undefined;
+  readonly peers: readonly ServerRecord[];
+  readonly update: UpdateRollup;
+  readonly policy: RolloutPolicy;
+}
+
+/** What the current step needs: a command with these arguments, nothing (already done), or it cannot run. */
+export type StepPlan = { args: Record<string, unknown> } | { unfit: Unfit } | { nothing: string };
+
+/** The arguments of the run's current step, or why it needs no command, or why it cannot be built. */
+export function stepArgs(context: ArgsContext): StepPlan {
+  const { run, record, update, policy } = context;
+  const step = run.steps[run.stepIndex] as PlanStep;
+  switch (step) {
+    case 'precheck': {
+      const pkg = packageFor(context);
+      return 'unfit' in pkg
+        ? pkg
+        : {
+            args: {
+              expectedBuild: run.fromBuild,
+              targetBuild: update.targetBuild,
+              package: pkg.package,
+              minFreeMb: policy.minFreeMb,
+            },
+          };
+    }
+    case 'install': {
+      const pkg = packageFor(context);
+      return 'unfit' in pkg ? pkg : { args: { package: pkg.package, targetBuild: update.targetBuild } };
+    }
+    case 'verify':
+      return { args: { targetBuild: update.targetBuild, remedyKb944752: policy.remedyKb944752 } };
+    case 'backup-owa':
+    case 'restore-owa':
+      return { args: {} };
+    case 'remove-interim-updates': {
+      const interimUpdates = record?.report.interimUpdates ?? [];
+      return interimUpdates.length > 0
+        ? { args: { interimUpdates } }
+        : { nothing: 'no interim updates are installed any more' };
+    }
+    case 'move-cms':
+      return moveCmsArgs(context);
+    case 'move-cluster-group': {
+      const target = updatedPeer(context) ?? context.peers[0];
+      if (!target)
+        return {
+          unfit: {
+            outcome: 'failed',
+            code: 'CLUSTER_NO_PEER',
+            message: `no other node of cluster ${run.cluster} reports to move the cluster group to`,
+          },
+        };
+      return { args: { targetNode: target.report.name } };
+    }
+    case 'uninstall':
+      return { args: { productCode: update.productCode, kb: update.kb, expectedBuild: run.fromBuild } };
+  }
+}
+
+function moveCmsArgs(context: ArgsContext): StepPlan {
+  const cluster = context.record?.report.cluster;
+  if (cluster?.role !== 'active' || !cluster.cms)
+    return { nothing: 'this node no longer hosts the clustered mailbox server' };
+  const cms = cluster.cms;
+  const target = updatedPeer(context);
+  if (!target)
+    return {
+      unfit: {
+        outcome: 'failed',
+        code: 'CLUSTER_NO_UPDATED_NODE',
+        message: `no node of cluster ${context.run.cluster} is on ${context.update.targetBuild} yet to take ${cms}`,
+      },
+    };
+  return { args: { cms, targetNode: target.report.name } };
+}
+
+function updatedPeer({ peers, update }: ArgsContext): ServerRecord | undefined {
+  const target = parseBuild(update.targetBuild);
+  return peers.find((peer) => compareBuilds(parseBuild(normalizeBuild(peer.report.build)), target) >= 0);
+}
+
+function packageFor({
+  record,
+  update,
+  policy,
+}: ArgsContext): { package: { file: string; sha256: string } } | { unfit: Unfit } {
+  const architecture = record?.host.architecture ?? 'x64';
+  const file = update.packages.find((pkg) => pkg.architecture === architecture)?.file;
+  const sha256 = policy.packageSha256[architecture];
+  if (!file || !sha256)
+    return {
+      unfit: {
+        outcome: 'failed',
+        code: 'PACKAGE_NOT_CONFIGURED',
+        message: `the rollout has no SHA-256 for the ${architecture} package; add packageSha256.${architecture} to the policy`,
+      },
+    };
+  return { package: { file, sha256 } };
+}

@@ -1,0 +1,311 @@
+import { randomBytes } from 'node:crypto';
+import {
+  type AgentMessage,
+  findUpdate,
+  type PlanSelection,
+  PROTOCOL_VERSION,
+  planRollout,
+  type ServerMessage,
+} from '@exrollout/core';
+import type { Redis } from 'ioredis';
+import type { Bus } from '../bus.js';
+import { notFound, ServerError } from '../errors.js';
+import type { CommandSink } from '../gateway/connection.js';
+import type { Logger } from '../logger.js';
+import type { RedisKeys } from '../redis-keys.js';
+import type { InventoryStore } from '../stores/inventory-store.js';
+import { applyAction, applyServerAction, type RolloutAction, type ServerAction } from './actions.js';
+import { rolloutOfCommand } from './commands.js';
+import { dispatch } from './dispatcher.js';
+import { type JobData, jobIdFor } from './jobs.js';
+import { withLock } from './lock.js';
+import type { OutstandingCommand, RolloutMeta, ServerRun } from './model.js';
+import { parsePolicy } from './policy.js';
+import type { JobQueue } from './queue.js';
+import { applyResult, watchCommand } from './results.js';
+import { RolloutStore } from './store.js';
+import { type RolloutView, rolloutView } from './views.js';
+import { Work } from './work.js';
+
+/** What the engine needs. */
+export interface EngineDeps {
+  readonly redis: Redis;
+  readonly keys: RedisKeys;
+  readonly inventory: InventoryStore;
+  readonly bus: Bus;
+  readonly queue: JobQueue;
+  readonly logger: Logger;
+}
+
+/** What creating a rollout takes. */
+export interface CreateRollout {
+  readonly update?: string;
+  readonly selection?: PlanSelection;
+  readonly policy: unknown;
+}
+
+const TERMINAL = new Set(['completed', 'aborted', 'rolled-back']);
+
+/** Runs rollouts: operator actions, the dispatcher, step results and command watches, all under a per-rollout lock. */
+export class RolloutEngine implements CommandSink {
+  readonly store: RolloutStore;
+
+  constructor(private readonly deps: EngineDeps) {
+    this.store = new RolloutStore(deps.redis, deps.keys);
+  }
+
+  /** Starts processing this instance's share of the engine's jobs. */
+  start(): void {
+    this.deps.queue.start({
+      tick: (data) => this.locked(data.rolloutId, async () => undefined),
+      result: (data) => this.onResultJob(data),
+      watch: (data) =>
+        this.locked(data.rolloutId, async (work) =>
+          watchCommand(work, await this.currentRun(work, data.server), data, this.deps.inventory, this.store),
+        ),
+    });
+  }
+
+  /** Plans and stores a rollout; nothing runs until it is started. */
+  async create(input: CreateRollout, actor: string): Promise<RolloutView> {
+    const update = findUpdate(input.update ?? 'KB959241');
+    const policy = parsePolicy(input.policy);
+    const records = await this.deps.inventory.list();
+    const plan = planRollout(
+      { servers: records.map((record) => record.report) },
+      update,
+      input.selection ? { selection: input.selection } : {},
+    );
+    await this.refuseOverlap(plan.waves.flatMap((wave) => wave.servers.map((server) => server.name)));
+    const now = new Date().toISOString();
+    const id = `r-${randomBytes(5).toString('hex')}`;
+    const meta: RolloutMeta = {
+      id,
+      update: update.id,
+      state: 'created',
+      policy,
+      plan,
+      createdAt: now,
+      createdBy: actor,
+      currentWave: 0,
+      approvedWave: 0,
+      failed: 0,
+      updatedAt: now,
+    };
+    const runs: ServerRun[] = plan.waves.flatMap((wave, index) =>
+      wave.servers.map((server) => ({
+        name: server.name,
+        wave: index,
+        waveName: wave.name,
+        ...(server.cluster ? { cluster: server.cluster } : {}),
+        steps: server.steps,
+        fromBuild: server.from,
+        state: 'pending' as const,
+        stepIndex: 0,
+        attempt: 1,
+      })),
+    );
+    const planned = runs.length;
+    await this.store.create(meta, runs, {
+      at: now,
+      actor,
+      type: 'rollout.created',
+      message: `created for ${update.id}: ${planned} servers in ${plan.waves.length} waves, ${plan.skipped.length} skipped, ${plan.excluded.length} excluded`,
+      data: { selection: input.selection ?? null },
+    });
+    this.deps.logger.info({ rollout: id, planned, actor }, 'rollout created');
+    return this.view(id);
+  }
+
+  /** The rollout as the API shows it. */
+  async view(id: string): Promise<RolloutView> {
+    const meta = await this.store.meta(id);
+    const plan = await this.store.plan(id);
+    if (!meta || !plan) throw notFound(`rollout ${id}`);
+    const runs = await this.store.runs(
+      id,
+      plan.waves.flatMap((wave) => wave.servers.map((server) => server.name)),
+    );
+    return rolloutView(meta, plan, runs);
+  }
+
+  /** The newest rollouts, without their servers. */
+  async list(limit = 50): Promise<Omit<RolloutView, 'waves'>[]> {
+    const ids = await this.store.ids(limit);
+    const views = await Promise.all(ids.map((id) => this.view(id)));
+    return views.map(({ waves: _waves, ...summary }) => summary);
+  }
+
+  /** An operator action on the rollout (start, pause, resume, approve, abort). */
+  async act(id: string, action: RolloutAction, actor: string, reason?: string): Promise<RolloutView> {
+    await this.locked(
+      id,
+      async (work) => applyAction(work, action, actor, reason),
+      (work) => {
+        // Resuming a rollout whose failure budget is still spent would only halt it again.
+        if (action === 'resume' && work.meta.state === 'halted')
+          throw new ServerError(
+            'SRV_ERR_ROLLOUT_STATE',
+            409,
+            `cannot resume: ${work.meta.reason}; retry or skip the failed servers first`,
+          );
+      },
+    );
+    return this.view(id);
+  }
+
+  /** An operator action on one server (retry, skip). */
+  async actOnServer(
+    id: string,
+    server: string,
+    action: ServerAction,
+    actor: string,
+    reason?: string,
+  ): Promise<RolloutView> {
+    await this.locked(id, async (work) =>
+      applyServerAction(work, await this.currentRun(work, server), action, actor, reason),
+    );
+    return this.view(id);
+  }
+
+  /** CommandSink: acknowledgements, progress and results from agents. */
+  async handle(
+    agent: string,
+    message: AgentMessage<'COMMAND_ACK' | 'STEP_PROGRESS' | 'STEP_RESULT'>,
+  ): Promise<string | undefined> {
+    const { commandId } = message.payload;
+    const outstanding = await this.store.agentCommand(agent);
+    if (outstanding?.commandId !== commandId)
+      return (await this.store.isDone(rolloutOfCommand(commandId), commandId))
+        ? undefined
+        : 'COMMAND_UNKNOWN';
+    if (message.type === 'STEP_RESULT') {
+      const { outcome, error, details } = message.payload;
+      const data: JobData<'result'> = {
+        rolloutId: outstanding.rolloutId,
+        server: outstanding.server,
+        commandId,
+        outcome,
+        ...(error ? { error } : {}),
+        details,
+      };
+      await this.deps.queue.add([{ name: 'result', data, jobId: jobIdFor('result', commandId), delayMs: 0 }]);
+      return undefined;
+    }
+    await this.locked(outstanding.rolloutId, async (work) => {
+      const run = await this.currentRun(work, outstanding.server);
+      if (run?.commandId !== commandId || run.state !== 'running') return;
+      if (message.type === 'COMMAND_ACK') {
+        if (run.acked) return;
+        work.setRun({ ...run, acked: true });
+        work.event(
+          `agent:${run.name}`,
+          'server.step-started',
+          `${run.name}: ${outstanding.step} started`,
+          run.name,
+          { step: outstanding.step },
+        );
+      } else
+        work.setRun({
+          ...run,
+          progress: {
+            message: message.payload.message,
+            ...(message.payload.percent !== undefined ? { percent: message.payload.percent } : {}),
+          },
+        });
+    });
+    return undefined;
+  }
+
+  /** The command an agent should (still) be running, to send it again when the agent reconnects. */
+  async outstandingFor(agent: string): Promise<ServerMessage | undefined> {
+    const command = await this.store.agentCommand(agent);
+    return command ? commandMessage(command) : undefined;
+  }
+
+  private async onResultJob(data: JobData<'result'>): Promise<void> {
+    await this.locked(data.rolloutId, async (work) => {
+      const applied = await applyResult(
+        work,
+        await this.currentRun(work, data.server),
+        data,
+        this.deps.inventory,
+      );
+      if (!applied)
+        this.deps.logger.debug(
+          { commandId: data.commandId },
+          'ignored a result for a command that is not current',
+        );
+    });
+  }
+
+  private async currentRun(work: Work, server: string): Promise<ServerRun | undefined> {
+    return work.changedRun(server) ?? (await this.store.run(work.meta.id, server));
+  }
+
+  private async locked(
+    id: string,
+    change: (work: Work) => Promise<void>,
+    verify?: (work: Work) => void,
+  ): Promise<void> {
+    const work = await withLock(this.deps.redis, this.deps.keys.rolloutLock(id), async () => {
+      const meta = await this.store.meta(id);
+      const plan = await this.store.plan(id);
+      if (!meta || !plan) throw notFound(`rollout ${id}`);
+      const current = new Work(meta, plan, findUpdate(meta.update), new Date(), new Map());
+      await change(current);
+      if (current.meta.state === 'running') await dispatch(current, this.store, this.deps.inventory);
+      verify?.(current);
+      await this.store.commit(id, current.changes());
+      return current;
+    });
+    await this.afterCommit(work);
+  }
+
+  private async afterCommit(work: Work): Promise<void> {
+    for (const delivery of work.deliveries) {
+      const message: ServerMessage =
+        delivery.kind === 'command'
+          ? commandMessage(delivery.command)
+          : {
+              version: PROTOCOL_VERSION,
+              type: 'CANCEL',
+              payload: { commandId: delivery.commandId, reason: delivery.reason },
+            };
+      const name = delivery.kind === 'command' ? delivery.command.server : delivery.server;
+      await this.deps.bus.publish({ type: 'agent-message', name, message });
+    }
+    await this.deps.queue.add(work.jobs);
+  }
+
+  private async refuseOverlap(names: readonly string[]): Promise<void> {
+    const wanted = new Set(names.map((name) => name.toLowerCase()));
+    for (const id of await this.store.ids(200)) {
+      const meta = await this.store.meta(id);
+      const plan = await this.store.plan(id);
+      if (!meta || !plan || TERMINAL.has(meta.state)) continue;
+      const overlap = plan.waves
+        .flatMap((wave) => wave.servers.map((server) => server.name))
+        .filter((name) => wanted.has(name.toLowerCase()));
+      if (overlap.length > 0)
+        throw new ServerError(
+          'SRV_ERR_ROLLOUT_OVERLAP',
+          409,
+          `rollout ${id} (${meta.state}) already covers ${overlap.slice(0, 10).join(', ')}${overlap.length > 10 ? ', ...' : ''}; finish or abort it first`,
+        );
+    }
+  }
+}
+
+function commandMessage(command: OutstandingCommand): ServerMessage {
+  return {
+    version: PROTOCOL_VERSION,
+    type: 'COMMAND',
+    payload: {
+      commandId: command.commandId,
+      rolloutId: command.rolloutId,
+      step: command.step,
+      args: command.args,
+    },
+  };
+}

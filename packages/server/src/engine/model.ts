@@ -1,0 +1,67 @@
+import type {
+  PlanStep,
+  RolloutPlan,
+  RolloutPolicy,
+  RolloutState,
+  ServerState,
+  WaveName,
+} from '@exrollout/core';
+
+/** A rollout's own record: what was asked for, the plan it keeps, and where it is. */
+export interface RolloutMeta {
+  readonly id: string;
+  readonly update: string;
+  readonly state: RolloutState;
+  readonly policy: RolloutPolicy;
+  readonly plan: RolloutPlan;
+  readonly createdAt: string;
+  readonly createdBy: string;
+  readonly currentWave: number;
+  readonly approvedWave: number;
+  readonly previousWaveCompletedAt?: string;
+  /** Why it halted, was aborted, or is held (soak, window). */
+  readonly reason?: string;
+  readonly failed: number;
+  readonly updatedAt: string;
+}
+
+/** One server's run within a rollout. */
+export interface ServerRun {
+  readonly name: string;
+  readonly wave: number;
+  readonly waveName: WaveName;
+  readonly cluster?: string;
+  readonly steps: readonly PlanStep[];
+  readonly fromBuild: string;
+  readonly state: ServerState;
+  readonly stepIndex: number;
+  readonly attempt: number;
+  readonly commandId?: string;
+  readonly commandSentAt?: string;
+  readonly acked?: boolean;
+  readonly toBuild?: string;
+  readonly startedAt?: string;
+  readonly finishedAt?: string;
+  readonly error?: { readonly code: string; readonly message: string };
+  readonly progress?: { readonly message: string; readonly percent?: number };
+}
+
+/** The command outstanding for one agent, kept until its result is applied. */
+export interface OutstandingCommand {
+  readonly rolloutId: string;
+  readonly commandId: string;
+  readonly server: string;
+  readonly step: PlanStep;
+  readonly args: Record<string, unknown>;
+}
+
+/** One audit event: who did what, when, and why. */
+export interface RolloutEvent {
+  readonly id: string;
+  readonly at: string;
+  readonly actor: string;
+  readonly type: string;
+  readonly message: string;
+  readonly server?: string;
+  readonly data?: Record<string, unknown>;
+}

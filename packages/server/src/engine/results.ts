@@ -1,0 +1,127 @@
+import type { InventoryStore } from '../stores/inventory-store.js';
+import { type JobData, jobIdFor } from './jobs.js';
+import type { ServerRun } from './model.js';
+import { finishSucceeded, finishUnfit, issueStep } from './steps.js';
+import type { RolloutStore } from './store.js';
+import type { Work } from './work.js';
+
+const SYSTEM = 'exrollout';
+const MAX_WATCH_INTERVAL_MS = 30_000;
+const MIN_WATCH_INTERVAL_MS = 1000;
+
+/** Applies a step result to its run; a result for any other command than the run's current one changes nothing. */
+export async function applyResult(
+  work: Work,
+  run: ServerRun | undefined,
+  result: JobData<'result'>,
+  inventory: InventoryStore,
+): Promise<boolean> {
+  if (run?.state !== 'running' || run.commandId !== result.commandId) return false;
+  work.doneCommand = result.commandId;
+  work.agentCommands.push({ server: run.name, command: null });
+  const step = run.steps[run.stepIndex];
+  const actor = `agent:${run.name}`;
+  if (result.outcome === 'failed') {
+    const error = result.error ?? { code: 'AGENT_ERROR', message: 'the step failed without saying why' };
+    // A precheck that finds the server no longer fits skips it; anything else is a failure to look at.
+    const skip = step === 'precheck' && error.code.startsWith('PRECHECK_');
+    work.event(
+      actor,
+      'server.step-failed',
+      `${run.name}: ${step} failed: ${error.code}: ${error.message}`,
+      run.name,
+      { step, error },
+    );
+    finishUnfit(work, run, {
+      outcome: skip ? 'skipped' : 'failed',
+      code: error.code,
+      message: error.message,
+    });
+    return true;
+  }
+  work.event(actor, 'server.step-succeeded', `${run.name}: ${step} succeeded`, run.name, {
+    step,
+    details: result.details,
+  });
+  const next: ServerRun = { ...run, stepIndex: run.stepIndex + 1 };
+  if (next.stepIndex < next.steps.length) await issueStep(work, next, inventory);
+  else
+    finishSucceeded(work, next, typeof result.details.build === 'string' ? result.details.build : undefined);
+  return true;
+}
+
+/** Checks on an outstanding command: time it out, give up on an agent that stayed away, or redeliver it. */
+export async function watchCommand(
+  work: Work,
+  run: ServerRun | undefined,
+  data: JobData<'watch'>,
+  inventory: InventoryStore,
+  store: RolloutStore,
+): Promise<void> {
+  if (run?.state !== 'running' || run.commandId !== data.commandId || !run.commandSentAt) return;
+  const { policy } = work.meta;
+  const step = run.steps[run.stepIndex];
+  const now = work.now.getTime();
+  const sentAt = Date.parse(run.commandSentAt);
+  const timeoutMs =
+    (step === 'install' ? policy.stepTimeoutSeconds.install : policy.stepTimeoutSeconds.other) * 1000;
+  const waitMs = policy.offlineAgent.waitSeconds * 1000;
+  const record = await inventory.get(run.name);
+  const awaySince = record?.online
+    ? undefined
+    : Math.max(Date.parse(record?.lastSeen ?? '') || sentAt, sentAt);
+  if (now - sentAt >= timeoutMs) {
+    work.deliveries.push({
+      kind: 'cancel',
+      server: run.name,
+      commandId: data.commandId,
+      reason: 'step timed out',
+    });
+    return giveUp(work, run, 'failed', 'STEP_TIMEOUT', `${step} did not finish within ${timeoutMs / 1000} s`);
+  }
+  if (awaySince !== undefined && now - awaySince >= waitMs) {
+    const neverStarted = !run.acked && run.stepIndex === 0;
+    if (neverStarted)
+      return giveUp(
+        work,
+        run,
+        policy.offlineAgent.afterWait === 'skip' ? 'skipped' : 'failed',
+        'AGENT_OFFLINE',
+        `the agent was offline for ${policy.offlineAgent.waitSeconds} s when its turn came`,
+      );
+    return giveUp(
+      work,
+      run,
+      'failed',
+      'AGENT_LOST',
+      `the agent dropped during ${step} and did not come back within ${policy.offlineAgent.waitSeconds} s`,
+    );
+  }
+  const command = await store.agentCommand(run.name);
+  if (!run.acked && record?.online && command?.commandId === data.commandId)
+    work.deliveries.push({ kind: 'command', command });
+  const nextCheck =
+    awaySince !== undefined
+      ? awaySince + waitMs - now
+      : Math.min(waitMs || MAX_WATCH_INTERVAL_MS, MAX_WATCH_INTERVAL_MS);
+  const delay = Math.max(MIN_WATCH_INTERVAL_MS, Math.min(nextCheck, sentAt + timeoutMs - now));
+  work.job(
+    'watch',
+    { ...data, check: data.check + 1 },
+    jobIdFor('watch', data.commandId, data.check + 1),
+    delay,
+  );
+}
+
+function giveUp(
+  work: Work,
+  run: ServerRun,
+  outcome: 'skipped' | 'failed',
+  code: string,
+  message: string,
+): void {
+  if (run.commandId) work.doneCommand = run.commandId;
+  work.agentCommands.push({ server: run.name, command: null });
+  work.event(SYSTEM, 'server.gave-up', `${run.name}: ${message}`, run.name, { code });
+  finishUnfit(work, run, { outcome, code, message });
+}

@@ -1,0 +1,98 @@
+import type { InventoryStore } from '../stores/inventory-store.js';
+import { commandIdFor, precheckLive, stepArgs, type Unfit } from './commands.js';
+import { jobIdFor } from './jobs.js';
+import type { ServerRun } from './model.js';
+import type { Work } from './work.js';
+
+/** First check of the command outstanding for a step: soon, to redeliver one that was lost. */
+export const FIRST_WATCH_MS = 5000;
+const SYSTEM = 'exrollout';
+
+/** Starts a server's turn: checks the live inventory, then sends its first step (or skips it with the reason). */
+export async function startServer(work: Work, run: ServerRun, inventory: InventoryStore): Promise<void> {
+  const record = await inventory.get(run.name);
+  const unfit = precheckLive(run, record, work.update, work.meta.policy);
+  const started: ServerRun = { ...run, state: 'running', stepIndex: 0, startedAt: work.now.toISOString() };
+  work.setRun(started);
+  work.event(SYSTEM, 'server.started', `${run.name} started (attempt ${run.attempt})`, run.name);
+  if (unfit) return finishUnfit(work, started, unfit);
+  await issueStep(work, started, inventory);
+}
+
+/** Sends the run's current step to its agent, passing over steps with nothing to do. */
+export async function issueStep(work: Work, initial: ServerRun, inventory: InventoryStore): Promise<void> {
+  let run = initial;
+  const record = await inventory.get(run.name);
+  const peers = run.cluster ? await inventory.clusterPeers(run.cluster, run.name) : [];
+  while (run.stepIndex < run.steps.length) {
+    const step = run.steps[run.stepIndex];
+    const plan = stepArgs({ run, record, peers, update: work.update, policy: work.meta.policy });
+    if ('unfit' in plan) return finishUnfit(work, run, plan.unfit);
+    if ('nothing' in plan) {
+      work.event(
+        SYSTEM,
+        'server.step-passed',
+        `${run.name}: ${step}: nothing to do (${plan.nothing})`,
+        run.name,
+        { step },
+      );
+      run = { ...run, stepIndex: run.stepIndex + 1 };
+      continue;
+    }
+    const commandId = commandIdFor(work.meta.id, run);
+    const sent: ServerRun = { ...run, commandId, commandSentAt: work.now.toISOString(), acked: false };
+    const { progress: _progress, ...withoutProgress } = sent;
+    work.setRun(withoutProgress);
+    const command = {
+      rolloutId: work.meta.id,
+      commandId,
+      server: run.name,
+      step: run.steps[run.stepIndex] ?? 'precheck',
+      args: plan.args,
+    };
+    work.agentCommands.push({ server: run.name, command });
+    work.deliveries.push({ kind: 'command', command });
+    work.job(
+      'watch',
+      { rolloutId: work.meta.id, server: run.name, commandId, check: 0 },
+      jobIdFor('watch', commandId, 0),
+      FIRST_WATCH_MS,
+    );
+    return;
+  }
+  finishSucceeded(work, run, record?.report.build);
+}
+
+/** Ends a run that succeeded, with the build it ended on. */
+export function finishSucceeded(work: Work, run: ServerRun, build: string | undefined): void {
+  const done: ServerRun = {
+    ...run,
+    state: 'succeeded',
+    finishedAt: work.now.toISOString(),
+    ...(build ? { toBuild: build } : {}),
+  };
+  work.setRun(withoutCommand(done));
+  work.event(SYSTEM, 'server.succeeded', `${run.name} is on ${build ?? 'the target build'}`, run.name, {
+    toBuild: build,
+  });
+}
+
+/** Ends a run that could not go on: skipped for a reason that is no fault (precheck), failed otherwise. */
+export function finishUnfit(work: Work, run: ServerRun, unfit: Unfit): void {
+  const error = { code: unfit.code, message: unfit.message };
+  const done: ServerRun = { ...run, state: unfit.outcome, finishedAt: work.now.toISOString(), error };
+  work.setRun(withoutCommand(done));
+  if (unfit.outcome === 'failed') work.setMeta({ failed: work.meta.failed + 1 });
+  work.event(
+    SYSTEM,
+    `server.${unfit.outcome}`,
+    `${run.name} ${unfit.outcome}: ${unfit.code}: ${unfit.message}`,
+    run.name,
+    { error },
+  );
+}
+
+function withoutCommand(run: ServerRun): ServerRun {
+  const { commandId: _c, commandSentAt: _s, acked: _a, progress: _p, ...rest } = run;
+  return rest;
+}

@@ -1,0 +1,208 @@
+import type { RolloutPlan, RolloutPolicy, ServerState } from '@exrollout/core';
+import type { ChainableCommander, Redis } from 'ioredis';
+import type { RedisKeys } from '../redis-keys.js';
+import type { OutstandingCommand, RolloutEvent, RolloutMeta, ServerRun } from './model.js';
+
+/** Changes to one rollout that must land together, in one MULTI. */
+export interface RolloutChanges {
+  readonly meta?: Partial<Omit<RolloutMeta, 'id' | 'plan' | 'policy' | 'createdAt' | 'createdBy' | 'update'>>;
+  readonly runs?: readonly ServerRun[];
+  readonly events?: readonly Omit<RolloutEvent, 'id'>[];
+  readonly doneCommand?: string;
+  /** Set (or clear, with `command: null`) the command outstanding for an agent. */
+  readonly agentCommands?: readonly {
+    readonly server: string;
+    readonly command: OutstandingCommand | null;
+  }[];
+}
+
+const EVENT_STREAM_MAX = 100_000;
+const META_FIELDS = [
+  'id',
+  'update',
+  'state',
+  'policy',
+  'createdAt',
+  'createdBy',
+  'currentWave',
+  'approvedWave',
+  'previousWaveCompletedAt',
+  'reason',
+  'failed',
+  'updatedAt',
+] as const;
+
+/** Rollouts in Redis: the record, each server's run, wave state indexes, outstanding commands and the audit stream. */
+export class RolloutStore {
+  private readonly plans = new Map<string, RolloutPlan>();
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+  ) {}
+
+  /** Stores a new rollout with every server pending. */
+  async create(
+    meta: RolloutMeta,
+    runs: readonly ServerRun[],
+    event: Omit<RolloutEvent, 'id'>,
+  ): Promise<void> {
+    const multi = this.redis
+      .multi()
+      .hset(this.keys.rollout(meta.id), serialiseMeta(meta))
+      .zadd(this.keys.rollouts, Date.parse(meta.createdAt), meta.id);
+    for (const run of runs) this.writeRun(multi, meta.id, run);
+    this.appendEvent(multi, meta.id, event);
+    await multi.exec();
+    this.plans.set(meta.id, meta.plan);
+  }
+
+  /** The rollout's record without its plan, or undefined. */
+  async meta(id: string): Promise<Omit<RolloutMeta, 'plan'> | undefined> {
+    const values = await this.redis.hmget(this.keys.rollout(id), ...META_FIELDS);
+    if (values[0] === null) return undefined;
+    const field = (name: (typeof META_FIELDS)[number]) => values[META_FIELDS.indexOf(name)] ?? undefined;
+    return {
+      id,
+      update: field('update') ?? '',
+      state: field('state') as RolloutMeta['state'],
+      policy: JSON.parse(field('policy') ?? '{}') as RolloutPolicy,
+      createdAt: field('createdAt') ?? '',
+      createdBy: field('createdBy') ?? '',
+      currentWave: Number(field('currentWave') ?? 0),
+      approvedWave: Number(field('approvedWave') ?? 0),
+      ...(field('previousWaveCompletedAt')
+        ? { previousWaveCompletedAt: field('previousWaveCompletedAt') }
+        : {}),
+      ...(field('reason') ? { reason: field('reason') } : {}),
+      failed: Number(field('failed') ?? 0),
+      updatedAt: field('updatedAt') ?? '',
+    };
+  }
+
+  /** The plan a rollout keeps (immutable, so cached). */
+  async plan(id: string): Promise<RolloutPlan | undefined> {
+    const cached = this.plans.get(id);
+    if (cached) return cached;
+    const text = await this.redis.hget(this.keys.rollout(id), 'plan');
+    if (text === null) return undefined;
+    const plan = JSON.parse(text) as RolloutPlan;
+    this.plans.set(id, plan);
+    return plan;
+  }
+
+  /** Rollout ids, newest first. */
+  async ids(limit = 100): Promise<string[]> {
+    return this.redis.zrevrange(this.keys.rollouts, 0, limit - 1);
+  }
+
+  /** One server's run. */
+  async run(id: string, name: string): Promise<ServerRun | undefined> {
+    const text = await this.redis.get(this.keys.run(id, name));
+    return text === null ? undefined : (JSON.parse(text) as ServerRun);
+  }
+
+  /** Several servers' runs, in the order asked. */
+  async runs(id: string, names: readonly string[]): Promise<ServerRun[]> {
+    if (names.length === 0) return [];
+    const texts = await this.redis.mget(...names.map((name) => this.keys.run(id, name)));
+    return texts.filter((text): text is string => text !== null).map((text) => JSON.parse(text) as ServerRun);
+  }
+
+  /** Server name (lower-cased) → state, for one wave. */
+  async waveStates(id: string, wave: number): Promise<Map<string, ServerState>> {
+    const states = await this.redis.hgetall(this.keys.waveStates(id, wave));
+    return new Map(Object.entries(states) as [string, ServerState][]);
+  }
+
+  /** The command outstanding for an agent, if any. */
+  async agentCommand(server: string): Promise<OutstandingCommand | undefined> {
+    const text = await this.redis.get(this.keys.agentCommand(server));
+    return text === null ? undefined : (JSON.parse(text) as OutstandingCommand);
+  }
+
+  /** True once the result of a command was applied. */
+  async isDone(id: string, commandId: string): Promise<boolean> {
+    return (await this.redis.sismember(this.keys.doneCommands(id), commandId)) === 1;
+  }
+
+  /** Applies a set of changes atomically. */
+  async commit(id: string, changes: RolloutChanges): Promise<void> {
+    const multi = this.redis.multi();
+    if (changes.meta)
+      multi.hset(
+        this.keys.rollout(id),
+        serialiseMeta({ ...changes.meta, updatedAt: new Date().toISOString() }),
+      );
+    for (const run of changes.runs ?? []) this.writeRun(multi, id, run);
+    for (const event of changes.events ?? []) this.appendEvent(multi, id, event);
+    if (changes.doneCommand) multi.sadd(this.keys.doneCommands(id), changes.doneCommand);
+    for (const { server, command } of changes.agentCommands ?? []) {
+      if (command) multi.set(this.keys.agentCommand(server), JSON.stringify(command));
+      else multi.del(this.keys.agentCommand(server));
+    }
+    await multi.exec();
+  }
+
+  /** Audit events after `afterId` (exclusive), oldest first. */
+  async events(id: string, afterId = '-', count = 1000): Promise<RolloutEvent[]> {
+    const start = afterId === '-' ? '-' : `(${afterId}`;
+    const entries = await this.redis.xrange(this.keys.events(id), start, '+', 'COUNT', count);
+    return entries.map(([eventId, fields]) => toEvent(eventId, fields));
+  }
+
+  /** Waits up to `blockMs` for events after `afterId`, on a connection of the caller's (blocking). */
+  async waitForEvents(
+    connection: Redis,
+    id: string,
+    afterId: string,
+    blockMs: number,
+  ): Promise<RolloutEvent[]> {
+    const reply = await connection.xread(
+      'COUNT',
+      500,
+      'BLOCK',
+      blockMs,
+      'STREAMS',
+      this.keys.events(id),
+      afterId,
+    );
+    const entries = reply?.[0]?.[1] ?? [];
+    return entries.map(([eventId, fields]) => toEvent(eventId, fields));
+  }
+
+  private writeRun(multi: ChainableCommander, id: string, run: ServerRun): void {
+    multi.set(this.keys.run(id, run.name), JSON.stringify(run));
+    multi.hset(this.keys.waveStates(id, run.wave), run.name.toLowerCase(), run.state);
+  }
+
+  private appendEvent(multi: ChainableCommander, id: string, event: Omit<RolloutEvent, 'id'>): void {
+    const fields = ['at', event.at, 'actor', event.actor, 'type', event.type, 'message', event.message];
+    if (event.server) fields.push('server', event.server);
+    if (event.data) fields.push('data', JSON.stringify(event.data));
+    multi.xadd(this.keys.events(id), 'MAXLEN', '~', EVENT_STREAM_MAX, '*', ...fields);
+  }
+}
+
+function serialiseMeta(meta: Partial<RolloutMeta>): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const [key, value] of Object.entries(meta)) {
+    if (value === undefined) continue;
+    fields[key] = typeof value === 'string' ? value : JSON.stringify(value);
+  }
+  return fields;
+}
+
+function toEvent(id: string, flat: string[]): RolloutEvent {
+  const fields: Record<string, string> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) fields[flat[i] as string] = flat[i + 1] as string;
+  return {
+    id,
+    at: fields.at ?? '',
+    actor: fields.actor ?? '',
+    type: fields.type ?? '',
+    message: fields.message ?? '',
+    ...(fields.server ? { server: fields.server } : {}),
+    ...(fields.data ? { data: JSON.parse(fields.data) as Record<string, unknown> } : {}),
+  };
+}

@@ -1,0 +1,131 @@
+import { isFinished, type RolloutPlan, WAVE_NAMES } from '@exrollout/core';
+import Type, { type Static } from 'typebox';
+import type { RolloutMeta, ServerRun } from './model.js';
+
+const ErrorView = Type.Object({ code: Type.String(), message: Type.String() });
+
+/** A server within a rollout, as the API shows it. */
+export const ServerRunView = Type.Object({
+  name: Type.String(),
+  state: Type.String(),
+  fromBuild: Type.String(),
+  toBuild: Type.Union([Type.String(), Type.Null()]),
+  startedAt: Type.Union([Type.String(), Type.Null()]),
+  finishedAt: Type.Union([Type.String(), Type.Null()]),
+  step: Type.Union([Type.String(), Type.Null()], {
+    description: 'The step it is on (running), or stopped at (failed).',
+  }),
+  steps: Type.Array(Type.String()),
+  attempt: Type.Integer(),
+  cluster: Type.Optional(Type.String()),
+  error: Type.Union([ErrorView, Type.Null()]),
+  progress: Type.Optional(Type.Object({ message: Type.String(), percent: Type.Optional(Type.Integer()) })),
+});
+export type ServerRunView = Static<typeof ServerRunView>;
+
+/** A rollout, as GET /api/v1/rollouts/:id returns it. */
+export const RolloutView = Type.Object({
+  id: Type.String(),
+  update: Type.String(),
+  state: Type.String(),
+  reason: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String(),
+  createdBy: Type.String(),
+  currentWave: Type.Integer(),
+  policy: Type.Record(Type.String(), Type.Unknown()),
+  counts: Type.Record(Type.String(), Type.Integer()),
+  waves: Type.Array(
+    Type.Object({ name: Type.String(), state: Type.String(), servers: Type.Array(ServerRunView) }),
+  ),
+  skipped: Type.Array(Type.Object({ name: Type.String(), code: Type.String(), reason: Type.String() })),
+  excluded: Type.Array(Type.Object({ name: Type.String(), code: Type.String(), reason: Type.String() })),
+});
+export type RolloutView = Static<typeof RolloutView>;
+
+/** Builds the API view of a rollout from its record, its plan and every run. */
+export function rolloutView(
+  meta: Omit<RolloutMeta, 'plan'>,
+  plan: RolloutPlan,
+  runs: readonly ServerRun[],
+): RolloutView {
+  const byName = new Map(runs.map((run) => [run.name.toLowerCase(), run]));
+  const counts: Record<string, number> = {
+    pending: 0,
+    running: 0,
+    succeeded: 0,
+    failed: 0,
+    skipped: 0,
+    'rolled-back': 0,
+  };
+  const waves = plan.waves.map((wave, index) => {
+    const servers = wave.servers.map((planned) => {
+      const run = byName.get(planned.name.toLowerCase());
+      const view = runView(run, planned.name, planned.from);
+      counts[view.state] = (counts[view.state] ?? 0) + 1;
+      return view;
+    });
+    return { name: wave.name ?? WAVE_NAMES[index] ?? '', state: waveState(meta, index, servers), servers };
+  });
+  return {
+    id: meta.id,
+    update: meta.update,
+    state: meta.state,
+    reason: meta.reason ?? null,
+    createdAt: meta.createdAt,
+    createdBy: meta.createdBy,
+    currentWave: meta.currentWave,
+    policy: meta.policy as unknown as Record<string, unknown>,
+    counts,
+    waves,
+    skipped: plan.skipped,
+    excluded: plan.excluded,
+  };
+}
+
+function runView(run: ServerRun | undefined, name: string, from: string): ServerRunView {
+  if (!run)
+    return {
+      name,
+      state: 'pending',
+      fromBuild: from,
+      toBuild: null,
+      startedAt: null,
+      finishedAt: null,
+      step: null,
+      steps: [],
+      attempt: 1,
+      error: null,
+    };
+  const onStep =
+    run.state === 'running' || run.state === 'failed' ? (run.steps[run.stepIndex] ?? null) : null;
+  return {
+    name: run.name,
+    state: run.state,
+    fromBuild: run.fromBuild,
+    toBuild: run.toBuild ?? null,
+    startedAt: run.startedAt ?? null,
+    finishedAt: run.finishedAt ?? null,
+    step: onStep,
+    steps: [...run.steps],
+    attempt: run.attempt,
+    ...(run.cluster ? { cluster: run.cluster } : {}),
+    error: run.error ?? null,
+    ...(run.progress && run.state === 'running' ? { progress: run.progress } : {}),
+  };
+}
+
+function waveState(
+  meta: Omit<RolloutMeta, 'plan'>,
+  index: number,
+  servers: readonly ServerRunView[],
+): string {
+  const started = servers.some((server) => server.state !== 'pending');
+  const finished = servers.every((server) =>
+    isFinished(server.state as ServerRunView['state'] & ServerRun['state']),
+  );
+  if (index < meta.currentWave || (finished && started)) return 'completed';
+  if (index > meta.currentWave) return 'pending';
+  if (meta.state === 'awaiting-approval') return 'awaiting-approval';
+  if (started) return 'running';
+  return finished ? 'completed' : 'pending';
+}

@@ -1,0 +1,229 @@
+import { PlanSelection } from '@exrollout/core';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Redis } from 'ioredis';
+import Type, { type Static } from 'typebox';
+import { requireRole } from '../auth/operator-auth.js';
+import { ROLLOUT_ACTIONS, SERVER_ACTIONS } from '../engine/actions.js';
+import type { RolloutEngine } from '../engine/engine.js';
+import { RolloutView } from '../engine/views.js';
+import type { TokenStore } from '../stores/token-store.js';
+
+const CreateBody = Type.Object(
+  {
+    update: Type.Optional(Type.String({ default: 'KB959241' })),
+    selection: Type.Optional(PlanSelection),
+    policy: Type.Record(Type.String(), Type.Unknown(), {
+      description: 'RolloutPolicy; see docs/rollouts.md.',
+    }),
+  },
+  { additionalProperties: false },
+);
+const IdParam = Type.Object({ id: Type.String({ pattern: '^r-[0-9a-f]{10}$' }) });
+const ActionParams = Type.Object({
+  id: Type.String({ pattern: '^r-[0-9a-f]{10}$' }),
+  action: Type.Enum(ROLLOUT_ACTIONS),
+});
+const ServerParams = Type.Object({
+  id: Type.String({ pattern: '^r-[0-9a-f]{10}$' }),
+  name: Type.String({ minLength: 1, maxLength: 64 }),
+  action: Type.Enum(SERVER_ACTIONS),
+});
+const ReasonBody = Type.Union([
+  Type.Object({ reason: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false }),
+  Type.Null(),
+]);
+const EventsQuery = Type.Object(
+  {
+    after: Type.Optional(Type.String({ pattern: '^\\d+-\\d+$' })),
+    server: Type.Optional(Type.String({ maxLength: 64 })),
+    follow: Type.Optional(
+      Type.Boolean({ description: 'Keep the response open and stream new events (text/event-stream).' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const actorOf = (request: FastifyRequest) =>
+  `${request.operator?.name ?? 'unknown'} (${request.operator?.role ?? '?'} token ${request.operator?.id ?? '?'})`;
+
+/** Rollouts: create, read, act, and their audit trail (also as a live stream). */
+export async function rolloutRoutes(
+  app: FastifyInstance,
+  deps: { engine: RolloutEngine; tokens: TokenStore; redis: Redis },
+): Promise<void> {
+  const { engine, tokens } = deps;
+  const viewer = requireRole(tokens, 'viewer');
+  const operator = requireRole(tokens, 'operator');
+  const approver = requireRole(tokens, 'approver');
+
+  app.post(
+    '/api/v1/rollouts',
+    {
+      preHandler: operator,
+      schema: {
+        tags: ['rollouts'],
+        summary: 'Plan and store a rollout (it does not start)',
+        body: CreateBody,
+        response: { 201: RolloutView },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body as Static<typeof CreateBody>;
+      return reply.code(201).send(
+        await engine.create(
+          {
+            ...(body.update ? { update: body.update } : {}),
+            ...(body.selection ? { selection: body.selection } : {}),
+            policy: body.policy,
+          },
+          actorOf(request),
+        ),
+      );
+    },
+  );
+
+  app.get(
+    '/api/v1/rollouts',
+    {
+      preHandler: viewer,
+      schema: { tags: ['rollouts'], summary: 'The newest rollouts, without their servers' },
+    },
+    async () => ({ rollouts: await engine.list() }),
+  );
+
+  app.get(
+    '/api/v1/rollouts/:id',
+    {
+      preHandler: viewer,
+      schema: {
+        tags: ['rollouts'],
+        summary: 'A rollout with its waves and servers',
+        params: IdParam,
+        response: { 200: RolloutView },
+      },
+    },
+    async (request) => engine.view((request.params as Static<typeof IdParam>).id),
+  );
+
+  app.post(
+    '/api/v1/rollouts/:id/:action',
+    {
+      schema: {
+        tags: ['rollouts'],
+        summary: 'start, pause, resume, approve (approver) or abort',
+        params: ActionParams,
+        body: ReasonBody,
+        response: { 200: RolloutView },
+      },
+      preHandler: async (request) => {
+        const { action } = request.params as Static<typeof ActionParams>;
+        await (action === 'approve' ? approver : operator)(request);
+      },
+    },
+    async (request) => {
+      const { id, action } = request.params as Static<typeof ActionParams>;
+      return engine.act(id, action, actorOf(request), (request.body as { reason?: string } | null)?.reason);
+    },
+  );
+
+  app.post(
+    '/api/v1/rollouts/:id/servers/:name/:action',
+    {
+      preHandler: operator,
+      schema: {
+        tags: ['rollouts'],
+        summary: 'retry or skip one server',
+        params: ServerParams,
+        body: ReasonBody,
+        response: { 200: RolloutView },
+      },
+    },
+    async (request) => {
+      const { id, name, action } = request.params as Static<typeof ServerParams>;
+      return engine.actOnServer(
+        id,
+        name,
+        action,
+        actorOf(request),
+        (request.body as { reason?: string } | null)?.reason,
+      );
+    },
+  );
+
+  app.get(
+    '/api/v1/rollouts/:id/events',
+    {
+      preHandler: viewer,
+      schema: {
+        tags: ['rollouts'],
+        summary: 'The audit trail (who, what, when, why); ?follow=true streams it live',
+        params: IdParam,
+        querystring: EventsQuery,
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params as Static<typeof IdParam>;
+      const query = request.query as Static<typeof EventsQuery>;
+      await engine.view(id);
+      const matches = (event: { server?: string }) =>
+        !query.server || event.server?.toLowerCase() === query.server.toLowerCase();
+      if (!query.follow)
+        return { events: (await engine.store.events(id, query.after ?? '-', 10_000)).filter(matches) };
+      return streamEvents(request, reply, {
+        engine,
+        redis: deps.redis,
+        id,
+        after: query.after ?? '-',
+        matches,
+      });
+    },
+  );
+}
+
+async function streamEvents(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  options: {
+    engine: RolloutEngine;
+    redis: Redis;
+    id: string;
+    after: string;
+    matches: (event: { server?: string }) => boolean;
+  },
+): Promise<FastifyReply> {
+  reply.hijack();
+  const raw = reply.raw;
+  raw.writeHead(200, {
+    'content-type': 'text/event-stream',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+  });
+  // A blocking read needs a connection of its own.
+  const connection = options.redis.duplicate();
+  let open = true;
+  request.raw.on('close', () => {
+    open = false;
+    connection.disconnect();
+  });
+  let last = options.after;
+  const send = (events: { id: string; server?: string }[]) => {
+    for (const event of events) {
+      last = event.id;
+      if (options.matches(event))
+        raw.write(`id: ${event.id}\nevent: rollout-event\ndata: ${JSON.stringify(event)}\n\n`);
+    }
+  };
+  send(await options.engine.store.events(options.id, last, 10_000));
+  if (last === '-') last = '0-0';
+  while (open) {
+    try {
+      const events = await options.engine.store.waitForEvents(connection, options.id, last, 15_000);
+      if (events.length === 0) raw.write(': keep-alive\n\n');
+      send(events);
+    } catch {
+      break;
+    }
+  }
+  raw.end();
+  return reply;
+}
