@@ -74,3 +74,27 @@ export {
   remoteTargetFromEnv,
 } from './drivers/windows/index.js';
 export { AgentError, DriverError, StepFailedError } from './errors.js';
+export {
+  EXECUTOR_ERROR_CODES,
+  type ExecutorErrorCode,
+  JournalError,
+  type JournalErrorCode,
+} from './executor/errors.js';
+export { StepExecutor, type StepExecutorOptions } from './executor/executor.js';
+export {
+  entryFileName,
+  FileJournal,
+  type FileJournalOptions,
+  JOURNAL_DIR,
+  journalDir,
+} from './executor/file-journal.js';
+export {
+  type CommandJournal,
+  DEFAULT_JOURNAL_LIMIT,
+  DoneEntry,
+  JOURNAL_VERSION,
+  JournalEntry,
+  StartedEntry,
+  StepResultPayload,
+} from './executor/journal.js';
+export { MemoryJournal } from './executor/memory-journal.js';

@@ -19,6 +19,8 @@ export interface PeerConnection {
   readonly socket: WebSocket;
   readonly credential: string;
   readonly messages: AgentMessage[];
+  /** The name its HELLO gave, once received. */
+  name?: string;
 }
 
 /** A running peer: its URL, what it received, and knobs to misbehave. */
@@ -39,6 +41,11 @@ export interface Peer {
   closeAll(code: number, reason?: string): void;
   /** Sends a raw frame on every open connection. */
   sendAll(frame: string): void;
+  /**
+   * Sends a message on the newest open connection that said HELLO (of the agent named, case-insensitively, if
+   * given); false when there is none.
+   */
+  send(message: ServerMessage, name?: string): boolean;
   /** Waits until a predicate over the received messages holds. */
   waitFor(predicate: (messages: readonly AgentMessage[]) => boolean, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -71,7 +78,10 @@ export async function startPeer(options: PeerOptions = {}): Promise<Peer> {
         if (!decoded.ok) throw new Error(`peer received an invalid message: ${decoded.error}`);
         connection.messages.push(decoded.message);
         messages.push(decoded.message);
-        if (decoded.message.type === 'HELLO') ws.send(encodeMessage(welcome(decoded.message, options)));
+        if (decoded.message.type === 'HELLO') {
+          connection.name = decoded.message.payload.name;
+          ws.send(encodeMessage(welcome(decoded.message, options)));
+        }
       });
     });
   });
@@ -93,6 +103,15 @@ export async function startPeer(options: PeerOptions = {}): Promise<Peer> {
     },
     sendAll: (frame) => {
       for (const c of open()) c.socket.send(frame);
+    },
+    send: (message, name) => {
+      const target = open()
+        .filter(
+          (c) => c.name !== undefined && (name === undefined || c.name.toLowerCase() === name.toLowerCase()),
+        )
+        .at(-1);
+      target?.socket.send(encodeMessage(message));
+      return target !== undefined;
     },
     waitFor: (predicate, timeoutMs = 5000) => waitUntil(() => predicate(messages), timeoutMs),
     close: async () => {

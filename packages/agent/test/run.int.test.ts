@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ServerMessage } from '@exrollout/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AgentConfig } from '../src/cli/config.js';
 import { runAgent } from '../src/cli/run.js';
@@ -9,6 +10,7 @@ import { readCredential, silentLogger } from '../src/index.js';
 import { type Peer, startPeer, waitUntil } from './peer.js';
 import { TestDriver } from './test-driver.js';
 
+const VERIFY_ARGS = { targetBuild: '8.1.340.1', remedyKb944752: false };
 let peer: Peer;
 let stateDir: string;
 
@@ -21,7 +23,7 @@ afterEach(async () => {
   await rm(stateDir, { recursive: true, force: true });
 });
 
-function start(config: Partial<AgentConfig>) {
+function start(config: Partial<AgentConfig>, driver?: TestDriver) {
   const signals = new EventEmitter();
   let stderr = '';
   const exit = runAgent(
@@ -30,7 +32,7 @@ function start(config: Partial<AgentConfig>) {
       logger: silentLogger,
       out: { stdout: { write: () => true }, stderr: { write: (text: string) => (stderr += text) } },
       signals,
-      createDriver: async (_choice, name) => new TestDriver(name),
+      createDriver: async (_choice, name) => driver ?? new TestDriver(name),
     },
   );
   return { exit, signals, stderr: () => stderr };
@@ -51,6 +53,39 @@ describe('runAgent', () => {
     again.signals.emit('SIGINT');
     expect(await again.exit).toBe(0);
     expect(run.signals.listenerCount('SIGINT')).toBe(0);
+  });
+
+  it('runs commands through a journal in the state directory, which a restarted agent answers from', async () => {
+    const first = new TestDriver();
+    const run = start({ serverUrl: peer.url, enrolToken: 'good-token', name: 'SEA-CAS01' }, first);
+    await peer.waitFor((messages) => messages.some((message) => message.type === 'INVENTORY'));
+    const verify: ServerMessage<'COMMAND'> = {
+      version: 1,
+      type: 'COMMAND',
+      payload: { commandId: 'r-1:SEA-CAS01:verify:1', rolloutId: 'r-1', step: 'verify', args: VERIFY_ARGS },
+    };
+    peer.send(verify);
+    await peer.waitFor((messages) => messages.some((message) => message.type === 'STEP_RESULT'));
+    run.signals.emit('SIGTERM');
+    expect(await run.exit).toBe(0);
+    // Marking the result sent may still be writing its temporary file: count entries, not files.
+    const entries = (await readdir(join(stateDir, 'journal'))).filter((name) => name.endsWith('.json'));
+    expect(entries).toEqual([expect.stringMatching(/^r-1_SEA-CAS01_verify_1\.[0-9a-f]{16}\.json$/)]);
+
+    const second = new TestDriver();
+    const again = start({}, second);
+    await waitUntil(() => peer.connections[1]?.name !== undefined);
+    peer.send(verify);
+    await peer.waitFor(
+      (messages) => messages.filter((message) => message.type === 'STEP_RESULT').length === 2,
+    );
+    again.signals.emit('SIGTERM');
+    expect(await again.exit).toBe(0);
+
+    const results = peer.messages.filter((message) => message.type === 'STEP_RESULT');
+    expect(results[0]).toMatchObject({ payload: { outcome: 'succeeded', details: { build: '8.1.336.1' } } });
+    expect(results[1]).toEqual(results[0]);
+    expect([first.steps, second.steps]).toEqual([['r-1:SEA-CAS01:verify:1'], []]);
   });
 
   it('exits 3 with the re-enrol message when the credential is refused', async () => {

@@ -1,7 +1,7 @@
 // A minimal host driver for client tests: a fixed server record, and a change signal the test can fire.
-import type { InventoryServer } from '@exrollout/core';
+import type { InventoryServer, PlanStep, StepDetails } from '@exrollout/core';
 import { StepFailedError } from '../src/errors.js';
-import type { HostDriver, HostSnapshot } from '../src/index.js';
+import type { HostDriver, HostSnapshot, StepContext } from '../src/index.js';
 
 /** A driver whose inventory the test controls. */
 export class TestDriver implements HostDriver {
@@ -19,7 +19,13 @@ export class TestDriver implements HostDriver {
     return { server: structuredClone(this.server), host: { architecture: 'x64' } };
   }
 
-  async runStep(): Promise<never> {
+  /** The steps run so far, by command id. */
+  readonly steps: string[] = [];
+
+  /** Records the step; `verify` reports the build, every other step fails with NOT_SUPPORTED. */
+  async runStep(step: PlanStep, _args: unknown, context: StepContext): Promise<StepDetails> {
+    this.steps.push(context.commandId);
+    if (step === 'verify') return { build: this.server.build };
     throw new StepFailedError('NOT_SUPPORTED', 'the test driver runs no steps');
   }
 

@@ -6,7 +6,9 @@ import {
   type AgentClientOptions,
   type AgentClientState,
   type ClientError,
+  MemoryJournal,
   type SimulatedDriver,
+  StepExecutor,
 } from '@exrollout/agent';
 
 /** Client settings every agent of a fleet shares. */
@@ -26,13 +28,18 @@ export const DEFAULT_REBOOT_MS = 2000;
 
 /**
  * One simulated agent of a fleet: a simulated Exchange server (kept for the life of the fleet, like the real
- * host) and the AgentClient that speaks for it, which can be stopped, killed and started again. Re-emits the
- * events of whichever client is current.
+ * host), the StepExecutor and in-memory journal that run its commands (kept as long as the agent), and the
+ * AgentClient that speaks for it, which can be stopped, killed and started again. Re-emits the events of
+ * whichever client is current.
  */
 export class FleetAgent extends EventEmitter<AgentClientEvents> {
   readonly #shared: SharedClientOptions;
   readonly #rebootMs: number;
   readonly #unfollow: () => void;
+  /** Where the agent remembers its commands; it outlives every client, as a journal on disk would. */
+  readonly journal = new MemoryJournal();
+  /** Runs the commands the server sends; one for the agent's life, so a step survives its client. */
+  readonly executor: StepExecutor;
   #credential: string | undefined;
   #serverUrl: string | undefined;
   #client: AgentClient | undefined;
@@ -49,6 +56,7 @@ export class FleetAgent extends EventEmitter<AgentClientEvents> {
     super();
     this.#shared = shared;
     this.#rebootMs = rebootMs;
+    this.executor = new StepExecutor({ driver, journal: this.journal, logger: shared.logger });
     this.on('connected', () => {
       this.#connections += 1;
     });
@@ -108,6 +116,7 @@ export class FleetAgent extends EventEmitter<AgentClientEvents> {
       name: this.name,
       driver: this.driver,
       agentVersion: AGENT_VERSION,
+      commandHandler: this.executor,
     });
     this.#forwardEvents(client);
     this.#client = client;
@@ -140,10 +149,12 @@ export class FleetAgent extends EventEmitter<AgentClientEvents> {
     return this.connect(options.serverUrl);
   }
 
-  /** Stops for good: disconnects and stops following the simulated host. */
+  /** Stops for good: disconnects, stops following the simulated host, and aborts a running step. */
   async dispose(): Promise<void> {
     this.#unfollow();
     await this.disconnect();
+    // A simulated step on the wall clock holds a timer; the fleet promises none is left after stop().
+    await this.executor.cancelRunning('the fleet simulator is stopping');
   }
 
   #forwardEvents(client: AgentClient): void {

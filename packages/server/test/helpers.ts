@@ -27,7 +27,7 @@ export async function startTestServer(
     {
       port: 0,
       redisPrefix: prefix,
-      logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
+      logLevel: (process.env.TEST_LOG_LEVEL ?? 'silent') as ServerConfig['logLevel'],
       heartbeatIntervalMs: 200,
       offlineAfterMs: 600,
       ...overrides,

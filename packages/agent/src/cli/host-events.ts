@@ -8,10 +8,18 @@ export const SIMULATED_REBOOT_MS = 2000;
 
 /**
  * Makes the agent live through what its simulated host does mid-install: a lost connection (the client
- * reconnects) and a restart (the agent dies and comes back). Returns a function that stops following.
+ * reconnects) and a restart (the connection dies and comes back after `rebootMs`). The step goes on in the
+ * simulated host, and the executor reports its result from the journal after the next WELCOME. Returns a
+ * function that stops following.
  */
-export function followHostEvents(driver: HostDriver, client: AgentClient, logger: AgentLogger): () => void {
+export function followHostEvents(
+  driver: HostDriver,
+  client: AgentClient,
+  logger: AgentLogger,
+  options: { readonly rebootMs?: number } = {},
+): () => void {
   if (!(driver instanceof SimulatedDriver)) return () => {};
+  const rebootMs = options.rebootMs ?? SIMULATED_REBOOT_MS;
   let restart: NodeJS.Timeout | undefined;
   let following = true;
   const offDisconnect = driver.events.on('disconnect', (event) => {
@@ -19,12 +27,9 @@ export function followHostEvents(driver: HostDriver, client: AgentClient, logger
     client.drop();
   });
   const offReboot = driver.events.on('reboot', (event) => {
-    logger.warn(
-      { ...event, downMs: SIMULATED_REBOOT_MS },
-      'simulated host restarts; the agent goes down with it',
-    );
+    logger.warn({ ...event, downMs: rebootMs }, 'simulated host restarts; the agent goes down with it');
     void client.kill().then(() => {
-      if (following) restart = setTimeout(() => client.start(), SIMULATED_REBOOT_MS);
+      if (following) restart = setTimeout(() => client.start(), rebootMs);
     });
   });
   return () => {

@@ -5,6 +5,8 @@ import type { AgentLogger } from '../client/logger.js';
 import { AGENT_VERSION } from '../client/version.js';
 import type { HostDriver } from '../drivers/types.js';
 import { AgentError } from '../errors.js';
+import { StepExecutor } from '../executor/executor.js';
+import { FileJournal, journalDir } from '../executor/file-journal.js';
 import type { Output } from './args.js';
 import type { AgentConfig, DriverChoice } from './config.js';
 import { EXIT, exitCodeFor, UsageError } from './exit.js';
@@ -32,6 +34,10 @@ export async function runAgent(config: Readonly<AgentConfig>, deps: RunDeps): Pr
   try {
     const credential = await loadOrEnrol(config, deps);
     const driver = await deps.createDriver(config.driver, credential.name, deps.logger);
+    const journal = new FileJournal({ dir: journalDir(config.stateDir), logger: deps.logger });
+    // Read before connecting: a journal that cannot be read must stop the agent, not its first command.
+    await journal.open();
+    const executor = new StepExecutor({ driver, journal, logger: deps.logger });
     const client = new AgentClient({
       serverUrl: config.serverUrl ?? credential.serverUrl,
       credential: credential.credential,
@@ -39,11 +45,12 @@ export async function runAgent(config: Readonly<AgentConfig>, deps: RunDeps): Pr
       driver,
       logger: deps.logger,
       agentVersion: AGENT_VERSION,
+      commandHandler: executor,
       ...(config.driver.kind === 'powershell' ? { mode: config.driver.mode } : {}),
     });
     const unfollow = followHostEvents(driver, client, deps.logger);
     try {
-      return await runUntilStopped(client, deps);
+      return await runUntilStopped(client, deps, () => executor.drain());
     } finally {
       unfollow();
     }
@@ -85,15 +92,20 @@ async function loadOrEnrol(config: Readonly<AgentConfig>, deps: RunDeps): Promis
   return stored;
 }
 
-function runUntilStopped(client: AgentClient, deps: RunDeps): Promise<number> {
+// A running step is not aborted on a signal (killing PowerShell mid-msiexec helps nobody); the journal keeps it
+// started. Journal writes already under way are let finish, so that a finished step is not recorded as started.
+function runUntilStopped(client: AgentClient, deps: RunDeps, drain: () => Promise<void>): Promise<number> {
   return new Promise((resolve) => {
     const onSignal = () => {
       deps.logger.info('stopping');
       finish();
-      client.stop().then(
-        () => resolve(EXIT.OK),
-        () => resolve(EXIT.INTERNAL),
-      );
+      client
+        .stop()
+        .then(drain)
+        .then(
+          () => resolve(EXIT.OK),
+          () => resolve(EXIT.INTERNAL),
+        );
     };
     const finish = () => {
       for (const signal of STOP_SIGNALS) deps.signals.off(signal, onSignal);

@@ -33,7 +33,7 @@ export interface AgentClientOptions {
   readonly inventoryDebounceMs?: number;
   /** Longest wait for the upgrade and then for WELCOME, in milliseconds. @default 15000 */
   readonly timeoutMs?: number;
-  /** Receives COMMAND and CANCEL. @default a handler that logs and runs nothing */
+  /** Receives COMMAND and CANCEL (a StepExecutor runs them). @default a handler that logs and runs nothing */
   readonly commandHandler?: CommandHandler;
   /** The WebSocket class. @default ws */
   readonly WebSocket?: typeof WebSocket;

@@ -10,6 +10,11 @@ export type CancelPayload = ServerMessage<'CANCEL'>['payload'];
 export interface CommandChannel {
   /** Sends a message to the server; false when the connection is gone. */
   send(message: AgentMessage): boolean;
+  /**
+   * Collects the host's inventory now and sends it; resolves once it went out (or could not be collected), so
+   * that a result can follow the inventory that shows its effect.
+   */
+  refreshInventory?(): Promise<void>;
   /** The connection's logger. */
   readonly logger: AgentLogger;
 }
@@ -20,11 +25,16 @@ export interface CommandHandler {
   onCommand(command: CommandPayload, channel: CommandChannel): void;
   /** Called for each valid CANCEL. */
   onCancel(cancel: CancelPayload, channel: CommandChannel): void;
+  /**
+   * Called after each WELCOME with the new connection's channel, so that results finished while the agent was
+   * disconnected can be sent, and later ones go to the live connection.
+   */
+  onReady?(channel: CommandChannel): void;
   /** The id of the command running now, reported in every heartbeat. */
   runningCommandId?(): string | undefined;
 }
 
-/** The handler used until the rollout engine lands: it logs each command and runs nothing. */
+/** A handler that logs each command and runs nothing: AgentClient's default, for clients that run no steps. */
 export class LoggingCommandHandler implements CommandHandler {
   /** Logs the command; no step runs and no result is sent. */
   onCommand(command: CommandPayload, channel: CommandChannel): void {

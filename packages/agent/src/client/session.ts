@@ -2,7 +2,6 @@ import type { IncomingMessage } from 'node:http';
 import {
   type AgentMessage,
   assertExhaustive,
-  decodeAgentMessage,
   decodeServerMessage,
   encodeMessage,
   PROTOCOL_VERSION,
@@ -11,6 +10,7 @@ import {
 import type WebSocket from 'ws';
 import type { HostDriver } from '../drivers/types.js';
 import type { CommandChannel, CommandHandler } from './command-handler.js';
+import { InventoryReporter } from './inventory-reporter.js';
 import type { AgentLogger } from './logger.js';
 
 /** The payload of HELLO, as the agent introduces itself. */
@@ -61,20 +61,28 @@ export class Session {
   readonly #timers = new Set<NodeJS.Timeout>();
   readonly #abort = new AbortController();
   readonly #channel: CommandChannel;
+  readonly #inventory: InventoryReporter;
   readonly #ended: Promise<void>;
   #resolveEnded: () => void = () => {};
   #openedAt: number | undefined;
-  #welcomed = false;
   #handshakeStatus: number | undefined;
   #error: string | undefined;
-  #collecting = false;
-  #collectAgain = false;
-  #changePending = false;
   #over = false;
 
   constructor(deps: SessionDeps) {
     this.#deps = deps;
-    this.#channel = { send: (message) => this.send(message), logger: deps.logger };
+    this.#inventory = new InventoryReporter({
+      driver: deps.driver,
+      logger: deps.logger,
+      debounceMs: deps.debounceMs,
+      signal: this.#abort.signal,
+      send: (message) => this.send(message),
+    });
+    this.#channel = {
+      send: (message) => this.send(message),
+      refreshInventory: () => this.#inventory.refresh(),
+      logger: deps.logger,
+    };
     this.#ended = new Promise((resolve) => {
       this.#resolveEnded = resolve;
     });
@@ -118,12 +126,7 @@ export class Session {
 
   /** Tells the session that the host changed; a fresh inventory follows within `debounceMs`. */
   inventoryChanged(): void {
-    if (!this.#welcomed || this.#changePending) return;
-    this.#changePending = true;
-    this.#after(this.#deps.debounceMs, () => {
-      this.#changePending = false;
-      this.#sendInventory();
-    });
+    this.#inventory.changed();
   }
 
   #opened(): void {
@@ -178,12 +181,13 @@ export class Session {
   #welcome(welcome: WelcomePayload): void {
     // A second WELCOME restarts the schedule with the new intervals.
     this.#clearTimers();
-    this.#changePending = false;
-    this.#welcomed = true;
     this.#deps.onWelcome(welcome);
-    this.#sendInventory();
+    // Results owed from before go out after the inventory, so the server sees the host they changed first.
+    void this.#inventory.start().then(() => {
+      if (!this.#over) this.#deps.commands.onReady?.(this.#channel);
+    });
     this.#every(welcome.heartbeatIntervalMs, () => this.#sendHeartbeat());
-    this.#every(welcome.inventoryIntervalMs, () => this.#sendInventory());
+    this.#every(welcome.inventoryIntervalMs, () => void this.#inventory.refresh());
   }
 
   #sendHeartbeat(): void {
@@ -195,49 +199,11 @@ export class Session {
     });
   }
 
-  #sendInventory(): void {
-    if (this.#collecting) {
-      this.#collectAgain = true;
-      return;
-    }
-    this.#collecting = true;
-    void this.#collectAndSend().finally(() => {
-      this.#collecting = false;
-      if (this.#collectAgain && !this.#over) {
-        this.#collectAgain = false;
-        this.#sendInventory();
-      }
-    });
-  }
-
-  async #collectAndSend(): Promise<void> {
-    const { driver, logger } = this.#deps;
-    try {
-      const snapshot = await driver.collect(this.#abort.signal);
-      if (this.#over) return;
-      const message: AgentMessage<'INVENTORY'> = {
-        version: PROTOCOL_VERSION,
-        type: 'INVENTORY',
-        payload: { server: snapshot.server, host: snapshot.host, collectedAt: new Date().toISOString() },
-      };
-      // Checked here so that a driver bug is reported where it can be fixed, not as a server ERROR.
-      const checked = decodeAgentMessage(encodeMessage(message));
-      if (!checked.ok)
-        logger.error({ error: checked.error }, 'the driver reported an invalid inventory; not sent');
-      else this.send(message);
-    } catch (error) {
-      if (!this.#over)
-        logger.warn(
-          { err: error instanceof Error ? error.message : String(error) },
-          'inventory collection failed',
-        );
-    }
-  }
-
   #closed(code: number, reason: string): void {
     if (this.#over) return;
     this.#over = true;
     this.#clearTimers();
+    this.#inventory.stop();
     this.#abort.abort();
     const opened = this.#openedAt !== undefined;
     this.#deps.onEnd({

@@ -79,6 +79,8 @@ export interface ArgsContext {
   readonly run: ServerRun;
   readonly record: ServerRecord | undefined;
   readonly peers: readonly ServerRecord[];
+  /** Peers this rollout already updated (lower-cased), which count as updated before their next report. */
+  readonly updatedInRollout: ReadonlySet<string>;
   readonly update: UpdateRollup;
   readonly policy: RolloutPolicy;
 }
@@ -155,9 +157,13 @@ function moveCmsArgs(context: ArgsContext): StepPlan {
   return { args: { cms, targetNode: target.report.name } };
 }
 
-function updatedPeer({ peers, update }: ArgsContext): ServerRecord | undefined {
+function updatedPeer({ peers, update, updatedInRollout }: ArgsContext): ServerRecord | undefined {
   const target = parseBuild(update.targetBuild);
-  return peers.find((peer) => compareBuilds(parseBuild(normalizeBuild(peer.report.build)), target) >= 0);
+  return peers.find(
+    (peer) =>
+      updatedInRollout.has(peer.name.toLowerCase()) ||
+      compareBuilds(parseBuild(normalizeBuild(peer.report.build)), target) >= 0,
+  );
 }
 
 function packageFor({

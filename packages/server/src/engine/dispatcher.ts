@@ -98,7 +98,7 @@ export async function dispatch(work: Work, store: RolloutStore, inventory: Inven
       case 'start':
         for (const name of decision.servers) {
           const run = work.changedRun(name) ?? (await store.run(work.meta.id, name));
-          if (run) await startServer(work, run, inventory);
+          if (run) await startServer(work, run, inventory, store);
         }
         continue;
     }

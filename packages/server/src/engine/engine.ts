@@ -230,6 +230,7 @@ export class RolloutEngine implements CommandSink {
         await this.currentRun(work, data.server),
         data,
         this.deps.inventory,
+        this.store,
       );
       if (!applied)
         this.deps.logger.debug(

@@ -15,6 +15,7 @@ export async function applyResult(
   run: ServerRun | undefined,
   result: JobData<'result'>,
   inventory: InventoryStore,
+  store: RolloutStore,
 ): Promise<boolean> {
   if (run?.state !== 'running' || run.commandId !== result.commandId) return false;
   work.doneCommand = result.commandId;
@@ -43,10 +44,11 @@ export async function applyResult(
     step,
     details: result.details,
   });
-  const next: ServerRun = { ...run, stepIndex: run.stepIndex + 1 };
-  if (next.stepIndex < next.steps.length) await issueStep(work, next, inventory);
-  else
-    finishSucceeded(work, next, typeof result.details.build === 'string' ? result.details.build : undefined);
+  // The last build a step reported (install, verify) is where the server ends up; later steps do not say.
+  const build = typeof result.details.build === 'string' ? result.details.build : run.toBuild;
+  const next: ServerRun = { ...run, stepIndex: run.stepIndex + 1, ...(build ? { toBuild: build } : {}) };
+  if (next.stepIndex < next.steps.length) await issueStep(work, next, inventory, store);
+  else finishSucceeded(work, next, build);
   return true;
 }
 

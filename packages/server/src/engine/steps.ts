@@ -2,6 +2,7 @@ import type { InventoryStore } from '../stores/inventory-store.js';
 import { commandIdFor, precheckLive, stepArgs, type Unfit } from './commands.js';
 import { jobIdFor } from './jobs.js';
 import type { ServerRun } from './model.js';
+import type { RolloutStore } from './store.js';
 import type { Work } from './work.js';
 
 /** First check of the command outstanding for a step: soon, to redeliver one that was lost. */
@@ -9,24 +10,42 @@ export const FIRST_WATCH_MS = 5000;
 const SYSTEM = 'exrollout';
 
 /** Starts a server's turn: checks the live inventory, then sends its first step (or skips it with the reason). */
-export async function startServer(work: Work, run: ServerRun, inventory: InventoryStore): Promise<void> {
+export async function startServer(
+  work: Work,
+  run: ServerRun,
+  inventory: InventoryStore,
+  store: RolloutStore,
+): Promise<void> {
   const record = await inventory.get(run.name);
   const unfit = precheckLive(run, record, work.update, work.meta.policy);
   const started: ServerRun = { ...run, state: 'running', stepIndex: 0, startedAt: work.now.toISOString() };
   work.setRun(started);
   work.event(SYSTEM, 'server.started', `${run.name} started (attempt ${run.attempt})`, run.name);
   if (unfit) return finishUnfit(work, started, unfit);
-  await issueStep(work, started, inventory);
+  await issueStep(work, started, inventory, store);
 }
 
 /** Sends the run's current step to its agent, passing over steps with nothing to do. */
-export async function issueStep(work: Work, initial: ServerRun, inventory: InventoryStore): Promise<void> {
+export async function issueStep(
+  work: Work,
+  initial: ServerRun,
+  inventory: InventoryStore,
+  store: RolloutStore,
+): Promise<void> {
   let run = initial;
   const record = await inventory.get(run.name);
   const peers = run.cluster ? await inventory.clusterPeers(run.cluster, run.name) : [];
+  const updatedInRollout = run.cluster ? await updatedNodes(work, store, run.cluster) : new Set<string>();
   while (run.stepIndex < run.steps.length) {
     const step = run.steps[run.stepIndex];
-    const plan = stepArgs({ run, record, peers, update: work.update, policy: work.meta.policy });
+    const plan = stepArgs({
+      run,
+      record,
+      peers,
+      updatedInRollout,
+      update: work.update,
+      policy: work.meta.policy,
+    });
     if ('unfit' in plan) return finishUnfit(work, run, plan.unfit);
     if ('nothing' in plan) {
       work.event(
@@ -60,7 +79,7 @@ export async function issueStep(work: Work, initial: ServerRun, inventory: Inven
     );
     return;
   }
-  finishSucceeded(work, run, record?.report.build);
+  finishSucceeded(work, run, run.toBuild ?? record?.report.build);
 }
 
 /** Ends a run that succeeded, with the build it ended on. */
@@ -89,6 +108,20 @@ export function finishUnfit(work: Work, run: ServerRun, unfit: Unfit): void {
     `${run.name} ${unfit.outcome}: ${unfit.code}: ${unfit.message}`,
     run.name,
     { error },
+  );
+}
+
+// A node this rollout updated reports its new build a moment later; the rollout's own record is already sure.
+async function updatedNodes(work: Work, store: RolloutStore, cluster: string): Promise<Set<string>> {
+  const names = work.plan.waves.flatMap((wave) =>
+    wave.servers.filter((s) => s.cluster?.toLowerCase() === cluster.toLowerCase()).map((s) => s.name),
+  );
+  const stored = await store.runs(work.meta.id, names);
+  const runs = names.map(
+    (name) => work.changedRun(name) ?? stored.find((r) => r.name.toLowerCase() === name.toLowerCase()),
+  );
+  return new Set(
+    runs.filter((run) => run?.state === 'succeeded').map((run) => run?.name.toLowerCase() ?? ''),
   );
 }
 

@@ -1,0 +1,55 @@
+import type { AgentMessage, PlanStep } from '@exrollout/core';
+import type { HostDriver } from '../drivers/types.js';
+import type { StepRequest } from './args.js';
+import type { StepResultPayload } from './journal.js';
+import { normalisePercent, ProgressThrottle } from './progress.js';
+import { type CommandRef, failed, failureOf, progressMessage, succeeded } from './replies.js';
+
+const CHANGES_INVENTORY: ReadonlySet<PlanStep> = new Set<PlanStep>([
+  'install',
+  'uninstall',
+  'move-cms',
+  'move-cluster-group',
+  'remove-interim-updates',
+  'restore-owa',
+]);
+
+/** Whether a step's effect shows in the inventory (build, cluster role, interim updates, OWA customisation). */
+export function changesInventory(step: PlanStep): boolean {
+  return CHANGES_INVENTORY.has(step);
+}
+
+/** What running one command's step needs from the executor. */
+export interface StepRunDeps {
+  readonly driver: HostDriver;
+  readonly signal: AbortSignal;
+  /** Sends a message on the live connection; false when there is none. */
+  readonly send: (message: AgentMessage) => boolean;
+  /** Whether progress may still go out (false once the result is being reported). */
+  readonly current: () => boolean;
+  readonly progressIntervalMs: number;
+  readonly now: () => number;
+}
+
+/**
+ * Runs one validated step on the driver, sending throttled STEP_PROGRESS on the way, and turns its outcome into
+ * a STEP_RESULT payload. Never throws: a failure is a failed result.
+ */
+export async function runStep(
+  ref: CommandRef,
+  request: StepRequest,
+  deps: StepRunDeps,
+): Promise<StepResultPayload> {
+  const throttle = new ProgressThrottle(deps.progressIntervalMs, deps.now);
+  const progress = (message: string, rawPercent?: number) => {
+    const percent = normalisePercent(rawPercent);
+    if (deps.current() && throttle.admit(percent)) deps.send(progressMessage(ref, message, percent));
+  };
+  try {
+    const context = { commandId: ref.commandId, signal: deps.signal, progress };
+    const details = await deps.driver.runStep(request.step, request.args, context);
+    return succeeded(ref, details, new Date(deps.now()));
+  } catch (error) {
+    return failed(ref, failureOf(error), new Date(deps.now()));
+  }
+}
