@@ -3,7 +3,14 @@ import { ServerError } from './errors.js';
 
 /** Connects to Redis and checks that it answers; throws a clear error if it does not within `timeoutMs`. */
 export async function connectRedis(url: string, timeoutMs = 5000): Promise<Redis> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3, connectTimeout: timeoutMs });
+  // A command in flight when the connection drops must fail, not be sent again: a MULTI that Redis already ran
+  // would run twice. The engine's jobs retry, and their state checks make a retry a no-op.
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 3,
+    connectTimeout: timeoutMs,
+    autoResendUnfulfilledCommands: false,
+  });
   try {
     await redis.connect();
     await redis.ping();

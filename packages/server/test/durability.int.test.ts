@@ -118,7 +118,7 @@ async function server(env: NodeJS.ProcessEnv, name: string): Promise<ServerProce
   return started;
 }
 
-describe('nothing is lost when a process dies', () => {
+describe('nothing is lost when a process dies', { timeout: 90_000 }, () => {
   it('kill -9 of one of two instances mid-wave: the other carries on behind the load balancer', async () => {
     const env = withPrefix();
     const [a, b] = [await server(env, 'instance-a'), await server(env, 'instance-b')];
@@ -151,6 +151,40 @@ describe('nothing is lost when a process dies', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     a = await server(env, 'instance-a-restarted');
     await expectExactlyOnce(a.url, admin, id, fleet, 8);
+  });
+
+  it('kill -9 of the only instance in the middle of a rollback, then a restart: the rollback goes on', async () => {
+    const port = await freePort();
+    const env = withPrefix({ EXR_PORT: String(port) });
+    let a = await server(env, 'instance-a');
+    const { admin, fleet } = await setup(env, a.url, a.url, 6);
+    const id = await startRollout(a.url, admin, 3);
+    await eventually(
+      async () => (await call(a.url, admin, 'GET', `/api/v1/rollouts/${id}`)).state === 'completed',
+      60_000,
+      'rollout completed',
+    );
+    const started = await call(a.url, admin, 'POST', `/api/v1/rollouts/${id}/rollback`, {
+      reason: 'durability test',
+    });
+    await eventually(
+      async () =>
+        ((await call(a.url, admin, 'GET', `/api/v1/rollouts/${started.rollbackId}`)).counts.running ?? 0) >=
+        2,
+      20_000,
+      'rollback running',
+    );
+    await a.kill9();
+    a = await server(env, 'instance-a-restarted');
+    await eventually(
+      async () => (await call(a.url, admin, 'GET', `/api/v1/rollouts/${id}`)).state === 'rolled-back',
+      60_000,
+      'rolled back',
+    );
+    for (const agent of fleet.agents) {
+      expect(agent.driver.state().server.build, agent.name).toBe('8.1.311.3');
+      expect(agent.driver.state().installedUpdates, agent.name).toHaveLength(0);
+    }
   });
 
   it('Redis restarted (AOF on) mid-rollout: the rollout goes on', async () => {

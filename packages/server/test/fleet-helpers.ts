@@ -151,7 +151,7 @@ export function intervals(
     const at = Date.parse(event.at);
     if (event.type === 'server.started')
       result.set(event.server, { start: at, end: Number.POSITIVE_INFINITY });
-    if (['server.succeeded', 'server.failed', 'server.skipped'].includes(event.type)) {
+    if (['server.succeeded', 'server.failed', 'server.skipped', 'server.rolled-back'].includes(event.type)) {
       const entry = result.get(event.server);
       if (entry) entry.end = at;
     }

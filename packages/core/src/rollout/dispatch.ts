@@ -125,7 +125,11 @@ function budgetExceeded(snapshot: DispatchSnapshot): string | undefined {
 }
 
 function countFailed(servers: readonly DispatchServer[]): { failed: number; total: number } {
-  return { failed: servers.filter((server) => server.state === 'failed').length, total: servers.length };
+  // A server whose update was undone (automatic rollback after a failed verification) failed too.
+  const failed = servers.filter(
+    (server) => server.state === 'failed' || server.state === 'rolled-back',
+  ).length;
+  return { failed, total: servers.length };
 }
 
 function overBudget(

@@ -41,8 +41,15 @@ export function precheckLive(
       message: `${run.name} has no inventory report any more`,
     };
   const build = normalizeBuild(record.report.build);
+  if (run.targetBuild !== undefined && build === run.targetBuild)
+    return {
+      outcome: 'skipped',
+      code: 'ALREADY_ROLLED_BACK',
+      message: `already back on ${build}: nothing to roll back`,
+    };
   const identity = identifyBuild(build);
   if (
+    run.targetBuild === undefined &&
     identity.kind === 'release' &&
     identity.release.line === update.line &&
     identity.release.rollup >= update.rollup
@@ -111,7 +118,13 @@ export function stepArgs(context: ArgsContext): StepPlan {
       return 'unfit' in pkg ? pkg : { args: { package: pkg.package, targetBuild: update.targetBuild } };
     }
     case 'verify':
-      return { args: { targetBuild: update.targetBuild, remedyKb944752: policy.remedyKb944752 } };
+      // Rolling back, the goal is a server that runs again: the KB 944752 remedy is always applied.
+      return {
+        args: {
+          targetBuild: run.targetBuild ?? update.targetBuild,
+          remedyKb944752: policy.remedyKb944752 || run.targetBuild !== undefined,
+        },
+      };
     case 'backup-owa':
     case 'restore-owa':
       return { args: {} };
@@ -136,7 +149,13 @@ export function stepArgs(context: ArgsContext): StepPlan {
       return { args: { targetNode: target.report.name } };
     }
     case 'uninstall':
-      return { args: { productCode: update.productCode, kb: update.kb, expectedBuild: run.fromBuild } };
+      return {
+        args: {
+          productCode: update.productCode,
+          kb: update.kb,
+          expectedBuild: run.targetBuild ?? run.fromBuild,
+        },
+      };
   }
 }
 
@@ -145,7 +164,9 @@ function moveCmsArgs(context: ArgsContext): StepPlan {
   if (cluster?.role !== 'active' || !cluster.cms)
     return { nothing: 'this node no longer hosts the clustered mailbox server' };
   const cms = cluster.cms;
-  const target = updatedPeer(context);
+  // Rolling back, the CMS goes to a node already back on its old build, or else to any other node.
+  const target =
+    context.run.targetBuild !== undefined ? (updatedPeer(context) ?? context.peers[0]) : updatedPeer(context);
   if (!target)
     return {
       unfit: {
@@ -157,7 +178,9 @@ function moveCmsArgs(context: ArgsContext): StepPlan {
   return { args: { cms, targetNode: target.report.name } };
 }
 
-function updatedPeer({ peers, update, updatedInRollout }: ArgsContext): ServerRecord | undefined {
+function updatedPeer({ run, peers, update, updatedInRollout }: ArgsContext): ServerRecord | undefined {
+  if (run.targetBuild !== undefined)
+    return peers.find((peer) => updatedInRollout.has(peer.name.toLowerCase()));
   const target = parseBuild(update.targetBuild);
   return peers.find(
     (peer) =>

@@ -23,6 +23,7 @@ import type { OutstandingCommand, RolloutMeta, ServerRun } from './model.js';
 import { parsePolicy } from './policy.js';
 import type { JobQueue } from './queue.js';
 import { applyResult, watchCommand } from './results.js';
+import { planRollback, type RollbackScope, scopeLabel } from './rollback.js';
 import { RolloutStore } from './store.js';
 import { type RolloutView, rolloutView } from './views.js';
 import { Work } from './work.js';
@@ -138,6 +139,12 @@ export class RolloutEngine implements CommandSink {
 
   /** An operator action on the rollout (start, pause, resume, approve, abort). */
   async act(id: string, action: RolloutAction, actor: string, reason?: string): Promise<RolloutView> {
+    const meta = await this.store.meta(id);
+    // While a rollout is being rolled back, pause, resume and abort act on its rollback.
+    if (meta?.state === 'rolling-back' && meta.rollbackId && ['pause', 'resume', 'abort'].includes(action)) {
+      await this.act(meta.rollbackId, action, actor, reason);
+      return this.view(id);
+    }
     await this.locked(
       id,
       async (work) => applyAction(work, action, actor, reason),
@@ -168,6 +175,175 @@ export class RolloutEngine implements CommandSink {
     return this.view(id);
   }
 
+  /** Rolls back the whole rollout, a wave or one server: a rollback (its own record) runs the undo steps. */
+  async rollback(id: string, scope: RollbackScope, actor: string, reason: string): Promise<RolloutView> {
+    if (!reason.trim())
+      throw new ServerError(
+        'SRV_ERR_VALIDATION',
+        400,
+        'a rollback needs a reason; it is kept in the audit trail',
+      );
+    let childId = '';
+    await this.locked(id, async (work) => {
+      childId = await this.createRollback(work, scope, actor, reason);
+    });
+    await this.locked(childId, async () => undefined);
+    return this.view(id);
+  }
+
+  private async createRollback(
+    work: Work,
+    scope: RollbackScope,
+    actor: string,
+    reason: string,
+  ): Promise<string> {
+    const { meta } = work;
+    if (meta.kind === 'rollback')
+      throw new ServerError(
+        'SRV_ERR_ROLLOUT_STATE',
+        409,
+        `${meta.id} is a rollback; roll back the rollout it undoes (${meta.parentId})`,
+      );
+    if (meta.state === 'rolling-back')
+      throw new ServerError(
+        'SRV_ERR_ROLLOUT_STATE',
+        409,
+        `a rollback is already running: ${meta.rollbackId}`,
+      );
+    const allowed =
+      scope.kind === 'server'
+        ? !['created', 'rolled-back'].includes(meta.state)
+        : ['halted', 'completed', 'aborted', 'paused'].includes(meta.state);
+    if (!allowed)
+      throw new ServerError(
+        'SRV_ERR_ROLLOUT_STATE',
+        409,
+        `cannot roll back ${scope.kind === 'server' ? 'a server of ' : ''}a rollout that is ${meta.state}${scope.kind === 'server' ? '' : '; pause it first'}`,
+      );
+    const names = work.plan.waves.flatMap((wave) => wave.servers.map((server) => server.name));
+    const runs = (await this.store.runs(meta.id, names)).map((run) => work.changedRun(run.name) ?? run);
+    if (
+      scope.kind === 'server' &&
+      runs.find((run) => run.name.toLowerCase() === scope.name.toLowerCase())?.state === 'running'
+    )
+      throw new ServerError(
+        'SRV_ERR_ROLLOUT_STATE',
+        409,
+        `${scope.name} is still running; wait for it to finish`,
+      );
+    const undo = planRollback(work.plan, runs, scope);
+    const now = work.now.toISOString();
+    const childId = `r-${randomBytes(5).toString('hex')}`;
+    const label = scopeLabel(scope);
+    // A rollback is urgent: no approval gates, no soak, no maintenance windows; the same speed, budget and choreography.
+    const policy = {
+      ...meta.policy,
+      approvalRequired: false,
+      soakSeconds: 0,
+      maintenanceWindows: [],
+      autoRollback: false,
+    };
+    await this.store.create(
+      {
+        id: childId,
+        update: meta.update,
+        state: 'running',
+        policy,
+        plan: undo.plan,
+        createdAt: now,
+        createdBy: actor,
+        currentWave: 0,
+        approvedWave: 0,
+        failed: 0,
+        updatedAt: now,
+        kind: 'rollback',
+        parentId: meta.id,
+        scope: label,
+      },
+      undo.runs,
+      {
+        at: now,
+        actor,
+        type: 'rollback.created',
+        message: `rollback of ${meta.id} (${label}), ${undo.runs.length} servers: ${reason}`,
+        data: { reason, scope: label },
+      },
+    );
+    work.setMeta({
+      state: 'rolling-back',
+      stateBeforeRollback: meta.state,
+      rollbackId: childId,
+      reason: `rolling back (${label}): ${reason}`,
+    });
+    work.event(
+      actor,
+      'rollout.rolling-back',
+      `rollback ${childId} of ${label} (${undo.runs.length} servers) started: ${reason}`,
+      scope.kind === 'server' ? scope.name : undefined,
+      { rollbackId: childId, reason },
+    );
+    return childId;
+  }
+
+  // A rollback reports each server it rolled back, and its own end, to the rollout it undoes (lock order: child, then parent).
+  private async propagateToParent(child: Work): Promise<void> {
+    const parentId = child.meta.parentId;
+    if (child.meta.kind !== 'rollback' || !parentId) return;
+    const rolledBack = [...child.runs.values()].filter((run) => run.state === 'rolled-back');
+    const ended = ['completed', 'aborted'].includes(child.meta.state);
+    if (rolledBack.length === 0 && !ended) return;
+    await withLock(this.deps.redis, this.deps.keys.rolloutLock(parentId), async () => {
+      const parent = await this.store.meta(parentId);
+      if (!parent) return;
+      const runs = await this.store.runs(
+        parentId,
+        rolledBack.map((run) => run.name),
+      );
+      const at = child.now.toISOString();
+      const changes = {
+        runs: runs.map((run) => {
+          const { error: _e, ...rest } = run;
+          const done = rolledBack.find((r) => r.name === run.name);
+          return {
+            ...rest,
+            state: 'rolled-back' as const,
+            finishedAt: at,
+            ...(done?.toBuild ? { toBuild: done.toBuild } : {}),
+          };
+        }),
+        events: rolledBack.map((run) => ({
+          at,
+          actor: 'exrollout',
+          type: 'server.rolled-back',
+          message: `${run.name} is back on ${run.toBuild ?? run.targetBuild} (rollback ${child.meta.id})`,
+          server: run.name,
+        })),
+        ...(ended && parent.state === 'rolling-back' && parent.rollbackId === child.meta.id
+          ? { meta: this.parentAfterRollback(parent, child) }
+          : {}),
+      };
+      if (changes.meta)
+        changes.events.push({
+          at,
+          actor: 'exrollout',
+          type: 'rollout.rollback-ended',
+          message: String(changes.meta.reason),
+          server: '',
+        });
+      await this.store.commit(parentId, changes);
+    });
+  }
+
+  private parentAfterRollback(parent: Omit<RolloutMeta, 'plan'>, child: Work) {
+    const whole = child.meta.scope === 'all' && child.meta.state === 'completed';
+    const failed = child.meta.failed;
+    const state = whole && failed === 0 ? ('rolled-back' as const) : (parent.stateBeforeRollback ?? 'halted');
+    return {
+      state,
+      reason: `rollback ${child.meta.id} (${child.meta.scope}) ${child.meta.state}${failed > 0 ? ` with ${failed} failed` : ''}`,
+    };
+  }
+
   /** CommandSink: acknowledgements, progress and results from agents. */
   async handle(
     agent: string,
@@ -189,7 +365,14 @@ export class RolloutEngine implements CommandSink {
         ...(error ? { error } : {}),
         details,
       };
-      await this.deps.queue.add([{ name: 'result', data, jobId: jobIdFor('result', commandId), delayMs: 0 }]);
+      await this.deps.queue.add([
+        {
+          name: 'result',
+          data,
+          jobId: jobIdFor('result', commandId, randomBytes(4).toString('hex')),
+          delayMs: 0,
+        },
+      ]);
       return undefined;
     }
     await this.locked(outstanding.rolloutId, async (work) => {
@@ -257,7 +440,11 @@ export class RolloutEngine implements CommandSink {
       await change(current);
       if (current.meta.state === 'running') await dispatch(current, this.store, this.deps.inventory);
       verify?.(current);
+      // Jobs first: if the commit then fails they find nothing to do; the other way round, a commit whose jobs
+      // were lost (Redis went away in between) would leave a command nobody watches or redelivers.
+      await this.deps.queue.add(current.jobs);
       await this.store.commit(id, current.changes());
+      await this.propagateToParent(current);
       return current;
     });
     await this.afterCommit(work);
@@ -276,7 +463,6 @@ export class RolloutEngine implements CommandSink {
       const name = delivery.kind === 'command' ? delivery.command.server : delivery.server;
       await this.deps.bus.publish({ type: 'agent-message', name, message });
     }
-    await this.deps.queue.add(work.jobs);
   }
 
   private async refuseOverlap(names: readonly string[]): Promise<void> {

@@ -23,6 +23,16 @@ export interface RolloutMeta {
   readonly reason?: string;
   readonly failed: number;
   readonly updatedAt: string;
+  /** A rollout, or the rollback of (part of) one. @default rollout */
+  readonly kind?: 'rollout' | 'rollback';
+  /** For a rollback: the rollout it undoes. */
+  readonly parentId?: string;
+  /** For a rollout: its rollback in progress (or the last one). */
+  readonly rollbackId?: string;
+  /** For a rollout being rolled back: the state to return to when only part of it was rolled back. */
+  readonly stateBeforeRollback?: RolloutState;
+  /** For a rollback: `all`, `wave:<name>` or `server:<name>`. */
+  readonly scope?: string;
 }
 
 /** One server's run within a rollout. */
@@ -33,6 +43,10 @@ export interface ServerRun {
   readonly cluster?: string;
   readonly steps: readonly PlanStep[];
   readonly fromBuild: string;
+  /** The build a rollback returns to (the one recorded before the install); absent for an update. */
+  readonly targetBuild?: string;
+  /** Set when verification failed and the policy rolls the server back by itself. */
+  readonly autoRollback?: boolean;
   readonly state: ServerState;
   readonly stepIndex: number;
   readonly attempt: number;

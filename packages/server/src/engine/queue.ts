@@ -40,8 +40,9 @@ export class JobQueue {
       await this.queue.add(job.name, job.data, {
         jobId: job.jobId,
         ...(job.delayMs > 0 ? { delay: job.delayMs } : {}),
-        attempts: 5,
-        backoff: { type: 'exponential', delay: 200 },
+        // Long enough to ride out a Redis restart or failover (about eight minutes in all); every job is idempotent.
+        attempts: 10,
+        backoff: { type: 'exponential', delay: 500 },
         removeOnComplete: { age: 3600, count: 10_000 },
         removeOnFail: { age: 24 * 3600 },
       });

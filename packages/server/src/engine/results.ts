@@ -1,12 +1,12 @@
 import type { InventoryStore } from '../stores/inventory-store.js';
 import { type JobData, jobIdFor } from './jobs.js';
 import type { ServerRun } from './model.js';
-import { finishSucceeded, finishUnfit, issueStep } from './steps.js';
+import { finishSucceeded, finishUnfit, issueStep, rollbackSteps } from './steps.js';
 import type { RolloutStore } from './store.js';
 import type { Work } from './work.js';
 
 const SYSTEM = 'exrollout';
-const MAX_WATCH_INTERVAL_MS = 30_000;
+const MAX_WATCH_INTERVAL_MS = 10_000;
 const MIN_WATCH_INTERVAL_MS = 1000;
 
 /** Applies a step result to its run; a result for any other command than the run's current one changes nothing. */
@@ -26,6 +26,16 @@ export async function applyResult(
     const error = result.error ?? { code: 'AGENT_ERROR', message: 'the step failed without saying why' };
     // A precheck that finds the server no longer fits skips it; anything else is a failure to look at.
     const skip = step === 'precheck' && error.code.startsWith('PRECHECK_');
+    if (step === 'verify' && work.meta.policy.autoRollback && run.targetBuild === undefined) {
+      work.event(
+        actor,
+        'server.step-failed',
+        `${run.name}: ${step} failed: ${error.code}: ${error.message}`,
+        run.name,
+        { step, error },
+      );
+      return startAutoRollback(work, run, error, inventory, store);
+    }
     work.event(
       actor,
       'server.step-failed',
@@ -99,8 +109,11 @@ export async function watchCommand(
       `the agent dropped during ${step} and did not come back within ${policy.offlineAgent.waitSeconds} s`,
     );
   }
+  // Sent again at every check while the agent is online: an agent answers a command it has already run from its
+  // journal (and one it is running with an ACK), so this recovers a result lost on the way (Redis or an instance
+  // went away while it arrived) at the cost of one small frame.
   const command = await store.agentCommand(run.name);
-  if (!run.acked && record?.online && command?.commandId === data.commandId)
+  if (record?.online && command?.commandId === data.commandId)
     work.deliveries.push({ kind: 'command', command });
   const nextCheck =
     awaySince !== undefined
@@ -126,4 +139,31 @@ function giveUp(
   work.agentCommands.push({ server: run.name, command: null });
   work.event(SYSTEM, 'server.gave-up', `${run.name}: ${message}`, run.name, { code });
   finishUnfit(work, run, { outcome, code, message });
+}
+
+// Policy autoRollback: a server whose own install failed verification is rolled back at once; it counts as a failure.
+async function startAutoRollback(
+  work: Work,
+  run: ServerRun,
+  error: { code: string; message: string },
+  inventory: InventoryStore,
+  store: RolloutStore,
+): Promise<boolean> {
+  work.setMeta({ failed: work.meta.failed + 1 });
+  work.event(
+    SYSTEM,
+    'server.auto-rollback',
+    `${run.name}: verification failed (${error.code}); rolling back to ${run.fromBuild} (policy autoRollback)`,
+    run.name,
+  );
+  const next: ServerRun = {
+    ...run,
+    steps: rollbackSteps(run),
+    stepIndex: 0,
+    targetBuild: run.fromBuild,
+    autoRollback: true,
+    error,
+  };
+  await issueStep(work, next, inventory, store);
+  return true;
 }

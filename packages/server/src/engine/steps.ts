@@ -84,24 +84,31 @@ export async function issueStep(
 
 /** Ends a run that succeeded, with the build it ended on. */
 export function finishSucceeded(work: Work, run: ServerRun, build: string | undefined): void {
+  const rolledBack = run.targetBuild !== undefined;
+  const state = rolledBack ? 'rolled-back' : 'succeeded';
   const done: ServerRun = {
     ...run,
-    state: 'succeeded',
+    state,
     finishedAt: work.now.toISOString(),
     ...(build ? { toBuild: build } : {}),
   };
-  work.setRun(withoutCommand(done));
-  work.event(SYSTEM, 'server.succeeded', `${run.name} is on ${build ?? 'the target build'}`, run.name, {
-    toBuild: build,
-  });
+  work.setRun(withoutCommand(done, run.autoRollback === true));
+  work.event(
+    SYSTEM,
+    `server.${state}`,
+    `${run.name} is ${rolledBack ? 'back ' : ''}on ${build ?? 'the target build'}`,
+    run.name,
+    { toBuild: build },
+  );
 }
 
 /** Ends a run that could not go on: skipped for a reason that is no fault (precheck), failed otherwise. */
 export function finishUnfit(work: Work, run: ServerRun, unfit: Unfit): void {
   const error = { code: unfit.code, message: unfit.message };
   const done: ServerRun = { ...run, state: unfit.outcome, finishedAt: work.now.toISOString(), error };
-  work.setRun(withoutCommand(done));
-  if (unfit.outcome === 'failed') work.setMeta({ failed: work.meta.failed + 1 });
+  work.setRun(withoutCommand(done, true));
+  // An automatic rollback was already counted as a failure when its verification failed.
+  if (unfit.outcome === 'failed' && !run.autoRollback) work.setMeta({ failed: work.meta.failed + 1 });
   work.event(
     SYSTEM,
     `server.${unfit.outcome}`,
@@ -125,7 +132,17 @@ async function updatedNodes(work: Work, store: RolloutStore, cluster: string): P
   );
 }
 
-function withoutCommand(run: ServerRun): ServerRun {
-  const { commandId: _c, commandSentAt: _s, acked: _a, progress: _p, ...rest } = run;
-  return rest;
+function withoutCommand(run: ServerRun, keepError = false): ServerRun {
+  const { commandId: _c, commandSentAt: _s, acked: _a, progress: _p, error, ...rest } = run;
+  return keepError && error ? { ...rest, error } : rest;
+}
+
+/** The steps that undo an install: empty the cluster node, uninstall, verify the old build, re-apply OWA files. */
+export function rollbackSteps(run: ServerRun): ServerRun['steps'] {
+  return [
+    ...(run.cluster ? (['move-cms', 'move-cluster-group'] as const) : []),
+    'uninstall',
+    'verify',
+    ...(run.steps.includes('backup-owa') ? (['restore-owa'] as const) : []),
+  ];
 }

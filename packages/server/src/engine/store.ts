@@ -30,6 +30,11 @@ const META_FIELDS = [
   'reason',
   'failed',
   'updatedAt',
+  'kind',
+  'parentId',
+  'rollbackId',
+  'stateBeforeRollback',
+  'scope',
 ] as const;
 
 /** Rollouts in Redis: the record, each server's run, wave state indexes, outstanding commands and the audit stream. */
@@ -77,6 +82,13 @@ export class RolloutStore {
       ...(field('reason') ? { reason: field('reason') } : {}),
       failed: Number(field('failed') ?? 0),
       updatedAt: field('updatedAt') ?? '',
+      ...(field('kind') === 'rollback' ? { kind: 'rollback' as const } : {}),
+      ...(field('parentId') ? { parentId: field('parentId') } : {}),
+      ...(field('rollbackId') ? { rollbackId: field('rollbackId') } : {}),
+      ...(field('stateBeforeRollback')
+        ? { stateBeforeRollback: field('stateBeforeRollback') as RolloutMeta['state'] }
+        : {}),
+      ...(field('scope') ? { scope: field('scope') } : {}),
     };
   }
 

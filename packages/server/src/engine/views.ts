@@ -37,6 +37,12 @@ export const RolloutView = Type.Object({
   waves: Type.Array(
     Type.Object({ name: Type.String(), state: Type.String(), servers: Type.Array(ServerRunView) }),
   ),
+  kind: Type.Enum(['rollout', 'rollback']),
+  parentId: Type.Optional(Type.String({ description: 'For a rollback: the rollout it undoes.' })),
+  rollbackId: Type.Optional(
+    Type.String({ description: 'For a rollout: its rollback in progress, or the last one.' }),
+  ),
+  scope: Type.Optional(Type.String({ description: 'For a rollback: all, wave:<name> or server:<name>.' })),
   skipped: Type.Array(Type.Object({ name: Type.String(), code: Type.String(), reason: Type.String() })),
   excluded: Type.Array(Type.Object({ name: Type.String(), code: Type.String(), reason: Type.String() })),
 });
@@ -77,6 +83,10 @@ export function rolloutView(
     policy: meta.policy as unknown as Record<string, unknown>,
     counts,
     waves,
+    kind: meta.kind ?? 'rollout',
+    ...(meta.parentId ? { parentId: meta.parentId } : {}),
+    ...(meta.rollbackId ? { rollbackId: meta.rollbackId } : {}),
+    ...(meta.scope ? { scope: meta.scope } : {}),
     skipped: plan.skipped,
     excluded: plan.excluded,
   };

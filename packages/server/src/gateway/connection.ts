@@ -35,6 +35,15 @@ export interface ConnectionDeps {
 }
 
 const HELLO_TIMEOUT_MS = 10_000;
+const FRAME_TIMEOUT_MS = 10_000;
+
+function withTimeout(work: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`handling a frame took more than ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
 
 /** One agent's WebSocket: authenticates its HELLO, validates every frame, keeps its liveness in Redis. */
 export class AgentConnection {
@@ -86,9 +95,10 @@ export class AgentConnection {
   }
 
   private enqueue(work: () => Promise<void>): void {
-    // Frames of one agent are handled in order, so that its reports reach Redis in the order it sent them.
+    // Frames of one agent are handled in order, so that its reports reach Redis in the order it sent them; one
+    // that hangs (Redis went away mid-command) is given up after a while so that the frames after it still count.
     this.queue = this.queue
-      .then(work)
+      .then(() => withTimeout(work(), FRAME_TIMEOUT_MS))
       .catch((error: unknown) => this.log.error({ err: error }, 'agent message handling failed'));
   }
 

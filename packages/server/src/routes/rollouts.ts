@@ -1,4 +1,4 @@
-import { PlanSelection } from '@exrollout/core';
+import { PlanSelection, WAVE_NAMES } from '@exrollout/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import Type, { type Static } from 'typebox';
@@ -32,6 +32,18 @@ const ReasonBody = Type.Union([
   Type.Object({ reason: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false }),
   Type.Null(),
 ]);
+const RollbackReason = Type.Object(
+  { reason: Type.String({ minLength: 1, maxLength: 500 }) },
+  { additionalProperties: false },
+);
+const RollbackBody = Type.Object(
+  { reason: Type.String({ minLength: 1, maxLength: 500 }), wave: Type.Optional(Type.Enum(WAVE_NAMES)) },
+  { additionalProperties: false },
+);
+const ServerNameParams = Type.Object({
+  id: Type.String({ pattern: '^r-[0-9a-f]{10}$' }),
+  name: Type.String({ minLength: 1, maxLength: 64 }),
+});
 const EventsQuery = Type.Object(
   {
     after: Type.Optional(Type.String({ pattern: '^\\d+-\\d+$' })),
@@ -146,6 +158,53 @@ export async function rolloutRoutes(
         action,
         actorOf(request),
         (request.body as { reason?: string } | null)?.reason,
+      );
+    },
+  );
+
+  app.post(
+    '/api/v1/rollouts/:id/rollback',
+    {
+      preHandler: approver,
+      schema: {
+        tags: ['rollouts'],
+        summary: 'Roll back the whole rollout, or one wave (uninstall update 959241)',
+        params: IdParam,
+        body: RollbackBody,
+        response: { 200: RolloutView },
+      },
+    },
+    async (request) => {
+      const { id } = request.params as Static<typeof IdParam>;
+      const body = request.body as Static<typeof RollbackBody>;
+      return engine.rollback(
+        id,
+        body.wave ? { kind: 'wave', wave: body.wave } : { kind: 'all' },
+        actorOf(request),
+        body.reason,
+      );
+    },
+  );
+
+  app.post(
+    '/api/v1/rollouts/:id/servers/:name/rollback',
+    {
+      preHandler: approver,
+      schema: {
+        tags: ['rollouts'],
+        summary: 'Roll back one server',
+        params: ServerNameParams,
+        body: RollbackReason,
+        response: { 200: RolloutView },
+      },
+    },
+    async (request) => {
+      const { id, name } = request.params as Static<typeof ServerNameParams>;
+      return engine.rollback(
+        id,
+        { kind: 'server', name },
+        actorOf(request),
+        (request.body as Static<typeof RollbackReason>).reason,
       );
     },
   );

@@ -114,11 +114,11 @@ export class InventoryStore {
 
   /** Records a heartbeat: the server is online and was heard from now (even if a sweep had marked it offline). */
   async touch(name: string, now: Date): Promise<void> {
-    await this.redis
-      .multi()
-      .zadd(this.keys.lastSeen, now.getTime(), name.toLowerCase())
-      .hset(this.keys.server(name), { lastSeen: now.toISOString(), online: '1' })
-      .exec();
+    // Two idempotent writes: no transaction needed, and a heartbeat must not wait on one.
+    await Promise.all([
+      this.redis.zadd(this.keys.lastSeen, now.getTime(), name.toLowerCase()),
+      this.redis.hset(this.keys.server(name), { lastSeen: now.toISOString(), online: '1' }),
+    ]);
   }
 
   /** Marks a server offline if `session` is still its current one; false if another session took over. */

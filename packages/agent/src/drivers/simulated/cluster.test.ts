@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { DriverError } from '../../errors.js';
 import { SimulatedCluster } from './cluster.js';
+import type { SimulatedDriver } from './driver.js';
 import type { SimulatedClusterEvents } from './events.js';
-import { ccrNode, failure, INSTALL_ARGS, RU6, run, simulate } from './test-fixtures.js';
+import { ccrNode, failure, INSTALL_ARGS, RU6, recordingContext, run, simulate } from './test-fixtures.js';
 
 /** The CCR pair SEA-MBX01 (active, hosts SEA-CMS01) and SEA-MBX02 (passive), sharing one cluster. */
 function ccrPair(behaviour: Parameters<typeof ccrNode>[2] = {}) {
@@ -58,20 +59,26 @@ describe('CCR pair: moving the clustered mailbox server', () => {
     ]);
   });
 
-  it('refuses a move from a node that does not host the CMS, or to a node outside the cluster', async () => {
-    const { a, b } = ccrPair();
-    const fromPassive = await failure(run(b, 'move-cms', { cms: 'SEA-CMS01', targetNode: 'SEA-MBX01' }));
-    expect(fromPassive).toMatchObject({
+  it('refuses a move when neither this node nor the target hosts the CMS, or to a node outside the cluster', async () => {
+    const cluster = new SimulatedCluster('SEA-CLU01');
+    const a = simulate(ccrNode('SEA-MBX01', 'passive'), { cluster }).driver;
+    simulate(ccrNode('SEA-MBX02', 'passive'), { cluster });
+    const neither = await failure(run(a, 'move-cms', { cms: 'SEA-CMS01', targetNode: 'SEA-MBX02' }));
+    expect(neither).toMatchObject({
       code: 'CMS_MOVE_FAILED',
-      message: 'cannot move SEA-CMS01 from SEA-MBX02 to SEA-MBX01: SEA-MBX02 does not host SEA-CMS01',
+      message:
+        'cannot move SEA-CMS01 from SEA-MBX01 to SEA-MBX02: SEA-MBX01 does not host SEA-CMS01, and SEA-MBX02 ' +
+        'does not either; Get-ClusteredMailboxServerStatus -Identity SEA-CMS01 shows which node runs it: move ' +
+        'it from there, or plan again',
     });
-    const stranger = await failure(run(a, 'move-cms', { cms: 'SEA-CMS01', targetNode: 'LON-MBX01' }));
+    const pair = ccrPair();
+    const stranger = await failure(run(pair.a, 'move-cms', { cms: 'SEA-CMS01', targetNode: 'LON-MBX01' }));
     expect(stranger.message).toContain(
       'LON-MBX01 is not a node of cluster SEA-CLU01 (nodes: SEA-MBX01, SEA-MBX02)',
     );
-    const group = await failure(run(a, 'move-cluster-group', { targetNode: 'SEA-MBX01' }));
+    const group = await failure(run(pair.a, 'move-cluster-group', { targetNode: 'SEA-MBX01' }));
     expect(group).toMatchObject({ code: 'CLUSTER_GROUP_MOVE_FAILED' });
-    expect(a.state().server.cluster?.role).toBe('active');
+    expect(pair.a.state().server.cluster?.role).toBe('active');
   });
 
   it('fails CMS_MOVE_FAILED when replication is unhealthy (cmsMoveFails), and nothing moves', async () => {
@@ -88,6 +95,79 @@ describe('CCR pair: moving the clustered mailbox server', () => {
     await run(driver, 'move-cms', { cms: 'SEA-CMS01', targetNode: 'SEA-MBX02' });
     expect(driver.state().server.cluster?.role).toBe('passive');
     expect(targets).toEqual(['SEA-MBX02']);
+  });
+});
+
+describe('cluster moves run again (a replayed command after an agent restart)', () => {
+  /** Records every cluster event and state change of both nodes from now on. */
+  function watch(a: SimulatedDriver, b: SimulatedDriver) {
+    const seen: string[] = [];
+    a.clusterEvents.on('cms-moved', (event) => seen.push(`cms-moved to ${event.to}`));
+    a.clusterEvents.on('cluster-group-moved', (event) => seen.push(`group-moved to ${event.to}`));
+    a.onChange(() => seen.push('SEA-MBX01 changed'));
+    b.onChange(() => seen.push('SEA-MBX02 changed'));
+    return seen;
+  }
+
+  it('move-cms succeeds again with the same movedTo once the target hosts the CMS, and moves nothing', async () => {
+    const { a, b } = ccrPair();
+    const args = { cms: 'SEA-CMS01', targetNode: 'sea-mbx02' };
+    const first = await run(a, 'move-cms', args);
+    const states = [a.state(), b.state()];
+    const seen = watch(a, b);
+    const context = recordingContext('rollout-1:SEA-MBX01:move-cms');
+    await expect(a.runStep('move-cms', args, context)).resolves.toEqual(first);
+    expect(first).toEqual({ movedTo: 'SEA-MBX02' });
+    expect(context.reported.at(-1)?.message).toBe('SEA-CMS01 already runs on SEA-MBX02: nothing to move');
+    expect([a.state(), b.state()]).toEqual(states);
+    expect(seen).toEqual([]);
+  });
+
+  it('move-cms from the passive node succeeds when the target already hosts the CMS, as the PowerShell script does', async () => {
+    const { a, b } = ccrPair();
+    const seen = watch(a, b);
+    await expect(run(b, 'move-cms', { cms: 'SEA-CMS01', targetNode: 'SEA-MBX01' })).resolves.toEqual({
+      movedTo: 'SEA-MBX01',
+    });
+    expect(seen).toEqual([]);
+  });
+
+  it('move-cms without a shared cluster remembers where this node moved the CMS', async () => {
+    const { driver } = simulate(ccrNode('SEA-MBX01', 'active'));
+    const moves: string[] = [];
+    driver.clusterEvents.on('cms-moved', (event) => moves.push(event.to));
+    const args = { cms: 'SEA-CMS01', targetNode: 'SEA-MBX02' };
+    await expect(run(driver, 'move-cms', args)).resolves.toEqual({ movedTo: 'SEA-MBX02' });
+    await expect(run(driver, 'move-cms', { ...args, targetNode: 'sea-mbx02' })).resolves.toEqual({
+      movedTo: 'SEA-MBX02',
+    });
+    expect(moves).toEqual(['SEA-MBX02']);
+    const elsewhere = await failure(run(driver, 'move-cms', { ...args, targetNode: 'SEA-MBX03' }));
+    expect(elsewhere.message).toContain('SEA-MBX01 does not host SEA-CMS01, and SEA-MBX03 does not either');
+  });
+
+  it('move-cluster-group succeeds again with the same movedTo once the target owns the group, and moves nothing', async () => {
+    const { cluster, a, b } = ccrPair();
+    const first = await run(a, 'move-cluster-group', { targetNode: 'SEA-MBX02' });
+    const states = [a.state(), b.state()];
+    const seen = watch(a, b);
+    await expect(run(a, 'move-cluster-group', { targetNode: 'sea-mbx02' })).resolves.toEqual(first);
+    expect(first).toEqual({ movedTo: 'SEA-MBX02' });
+    expect([a.state(), b.state()]).toEqual(states);
+    expect(cluster.groupOwner).toBe('SEA-MBX02');
+    expect(seen).toEqual([]);
+  });
+
+  it('move-cluster-group without a shared cluster succeeds again and moves nothing', async () => {
+    const { driver } = simulate(ccrNode('SEA-MBX01', 'active'));
+    const moves: string[] = [];
+    driver.clusterEvents.on('cluster-group-moved', (event) => moves.push(event.to));
+    await run(driver, 'move-cluster-group', { targetNode: 'SEA-MBX02' });
+    await expect(run(driver, 'move-cluster-group', { targetNode: 'SEA-MBX02' })).resolves.toEqual({
+      movedTo: 'SEA-MBX02',
+    });
+    expect(moves).toEqual(['SEA-MBX02']);
+    expect(driver.state().clusterGroupOwner).toBe('SEA-MBX02');
   });
 });
 

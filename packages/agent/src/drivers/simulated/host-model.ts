@@ -18,6 +18,7 @@ export class HostModel implements ClusterNode {
   readonly clusterEvents = new SimulatedEvents<SimulatedClusterEvents>();
   readonly #changes = new SimulatedEvents<{ change: SimulatedState }>();
   readonly #state: MutableState;
+  #cmsMovedTo: { readonly cms: string; readonly node: string } | undefined;
 
   constructor(
     description: SimulatedHost,
@@ -53,11 +54,26 @@ export class HostModel implements ClusterNode {
     return this.#changes.on('change', listener);
   }
 
+  /**
+   * Without a shared SimulatedCluster: the clustered mailbox server this node last moved away and the node it
+   * moved to, which is what Get-ClusteredMailboxServerStatus would show it; undefined once it hosts one again.
+   */
+  get cmsMovedTo(): { readonly cms: string; readonly node: string } | undefined {
+    return this.#cmsMovedTo;
+  }
+
+  /** Without a shared SimulatedCluster: this node hands `cms` to `node` and becomes passive. */
+  cmsMovedAway(cms: string, node: string): void {
+    this.hostCms(undefined);
+    this.#cmsMovedTo = { cms, node };
+  }
+
   membership(): ClusterMembership | undefined {
     return this.#state.server.cluster;
   }
 
   hostCms(cms: string | undefined): void {
+    if (cms !== undefined) this.#cmsMovedTo = undefined;
     this.change((state) => {
       const cluster = state.server.cluster;
       if (!cluster) return;

@@ -105,6 +105,27 @@ describe('PowerShellDriver', () => {
     });
   });
 
+  it('runs uninstall again after it completed: { build }, and the progress says there was nothing to do', async () => {
+    const runner = new FakeRunner({ stdout: fixture('uninstall-already-removed.txt') });
+    const { value, progress } = context();
+    const args: StepArgs['uninstall'] = {
+      productCode: '{24B2C164-DE66-44FE-B468-A46D9D5E6B31}',
+      kb: '959241',
+      expectedBuild: '8.1.311.3',
+    };
+    const warnings: unknown[] = [];
+    const logger = { warn: (fields: unknown) => warnings.push(fields) };
+    await expect(new PowerShellDriver({ runner, logger }).runStep('uninstall', args, value)).resolves.toEqual(
+      {
+        build: '8.1.311.3',
+      },
+    );
+    expect(warnings).toEqual([]);
+    expect(progress.map((entry) => entry.message)).toContain(
+      'update 959241 is not installed and ExSetup.exe is already 8.1.311.3: nothing to uninstall',
+    );
+  });
+
   it('moves a clustered mailbox server and the cluster group on a CCR active node', async () => {
     const runner = new FakeRunner(
       { stdout: fixture('move-cms-ok.txt') },

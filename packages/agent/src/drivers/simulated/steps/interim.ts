@@ -21,9 +21,10 @@ export async function removeInterimUpdates(
       `msiexec could not remove "${removed[0]}" from ${run.name} (exit code 1603); nothing was removed`,
       { removed: [] },
     );
-  run.host.change((state) => {
-    state.server.interimUpdates = remaining;
-  });
+  if (removed.length > 0)
+    run.host.change((state) => {
+      state.server.interimUpdates = remaining;
+    });
   if (remaining.length > 0)
     run.fail(
       'IU_REMOVAL_FAILED',

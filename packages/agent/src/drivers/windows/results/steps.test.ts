@@ -103,24 +103,44 @@ describe('verify', () => {
 });
 
 describe('uninstall', () => {
+  const args = {
+    productCode: '{24B2C164-DE66-44FE-B468-A46D9D5E6B31}',
+    kb: '959241',
+    expectedBuild: '8.1.311.3',
+  };
+
   it('fails with PATCH_CACHE_MISSING and says what to do', () => {
-    const args = {
-      productCode: '{24B2C164-DE66-44FE-B468-A46D9D5E6B31}',
-      kb: '959241',
-      expectedBuild: '8.1.311.3',
-    };
     const error = failure(() => outcome('uninstall', args, fixture('uninstall-cache-missing.txt')));
     expect(error.code).toBe('PATCH_CACHE_MISSING');
     expect(error.message).toContain('C:\\WINDOWS\\Installer\\3c2a5f.msp');
-    expect(error.message).toContain('Copy the original .msp');
+    expect(error.message).toContain(
+      'Restore it to the Windows Installer cache from the original package: copy the original .msp',
+    );
+    expect(error.message).toContain('or remove the update from Add or Remove Programs by hand');
+  });
+
+  it('succeeds with { build } when run again after it completed: not installed, already on expectedBuild', () => {
+    expect(outcome('uninstall', args, fixture('uninstall-already-removed.txt'))).toEqual({
+      build: '8.1.311.3',
+    });
+    expect(
+      outcome(
+        'uninstall',
+        { ...args, expectedBuild: '08.01.0311.003' },
+        fixture('uninstall-already-removed.txt'),
+      ),
+    ).toEqual({ build: '8.1.311.3' });
+  });
+
+  it('fails with PATCH_NOT_INSTALLED when not installed on another build, and says what to check', () => {
+    const error = failure(() => outcome('uninstall', args, fixture('uninstall-not-installed.txt')));
+    expect(error).toMatchObject({ code: 'PATCH_NOT_INSTALLED', details: { build: '8.1.340.1' } });
+    expect(error.message).toContain('but the build says otherwise');
+    expect(error.message).toContain('ExSetup.exe is 8.1.340.1, not 8.1.311.3 as recorded before the install');
+    expect(error.message).toContain('Check the file version of ExSetup.exe and that Patches key');
   });
 
   it('succeeds when the build is back to the one recorded before the install', () => {
-    const args = {
-      productCode: '{24B2C164-DE66-44FE-B468-A46D9D5E6B31}',
-      kb: '959241',
-      expectedBuild: '8.1.311.3',
-    };
     const stdout =
       'EXR|patch.code|{AAAAAAAA-BBBB-CCCC-DDDD-EEEEEEEEEEEE}\nEXR|msi.exitCode|0\nEXR|build|08.01.0311.003\nEXR|status|ok\n';
     expect(outcome('uninstall', args, stdout)).toEqual({ build: '08.01.0311.003' });
@@ -163,6 +183,16 @@ describe('cluster moves', () => {
     ).toEqual({
       movedTo: 'SEA-CCR1-N2',
     });
+  });
+
+  it('move-cms succeeds with the same movedTo when run again: the target already hosts the CMS', () => {
+    expect(
+      outcome(
+        'move-cms',
+        { cms: 'SEA-MBX1', targetNode: 'SEA-CCR1-N2' },
+        fixture('move-cms-already-on-target.txt'),
+      ),
+    ).toEqual({ movedTo: 'SEA-CCR1-N2' });
   });
 
   it('move-cms fails with CMS_MOVE_FAILED when another node is still active', () => {

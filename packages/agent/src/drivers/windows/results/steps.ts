@@ -23,7 +23,7 @@ export const STEP_KEYS: Readonly<Record<StepRequest['step'], ReadonlySet<string>
   verify: keys('build service.initiallyStopped service.startError service.stopped remedy.config'),
   'restore-owa': keys('build owa.backup owa.restored'),
   uninstall: keys(
-    'patch.name patch.cache patch.code msi.log msi.exitCode msi.failure msi.rebootRequired build',
+    'patch.name patch.cache patch.code msi.log msi.exitCode msi.failure msi.rebootRequired uninstall.skipped build',
   ),
 };
 

@@ -14,18 +14,28 @@ function Write-ExrClusterGroupOwner {
   foreach ($line in $status.Lines) { Write-Exr 'cluster.groupStatus' $line }
 }`;
 
+// OperationalMachines lists each node with its flags, `SEA-CCR1-N2 <Active, Quorum Owner>`; read as the
+// driver's parser does (results/snapshot.ts activeMachine): any flag, in any order, equal to Active.
+const ACTIVE_ON = String.raw`function Test-ExrActiveOn($Machines, [string]$Node) {
+  foreach ($machine in @($Machines)) {
+    if (([string]$machine) -match ('^\s*' + [regex]::Escape($Node) + '\s*<([^>]*)>')) {
+      foreach ($flag in $matches[1].Split(',')) { if ($flag.Trim() -eq 'Active') { return $true } }
+    }
+  }
+  $false
+}`;
+
 /**
  * move-cms: `Move-ClusteredMailboxServer -Identity <cms> -TargetMachine <node> -MoveComment <text>
- * -Confirm:$false`, skipped when the node already hosts it; then reports OperationalMachines, where the
- * active node carries `<Active`.
+ * -Confirm:$false`, skipped when the target node already hosts it (so that the step can run again after the
+ * move); then reports OperationalMachines, where the active node carries `<Active`.
  */
 export function moveCmsScript(args: StepArgs['move-cms'], commandId: string): string {
-  const body = String.raw`Add-ExrExchangeShell
+  const body = `Add-ExrExchangeShell
 $cms = ${psLiteral(args.cms)}
 $target = ${psLiteral(args.targetNode)}
 $before = Get-ClusteredMailboxServerStatus -Identity $cms
-$already = @($before.OperationalMachines | Where-Object { ([string]$_) -match ('^' + [regex]::Escape($target) + '\s*<Active') }).Count -gt 0
-if ($already) {
+if (Test-ExrActiveOn $before.OperationalMachines $target) {
   Write-Exr 'cms.alreadyOnTarget' $true
 } else {
   Write-Exr 'progress' ('Move-ClusteredMailboxServer ' + $cms + ' to ' + $target)
@@ -38,7 +48,12 @@ if ($already) {
 $after = Get-ClusteredMailboxServerStatus -Identity $cms
 Write-Exr 'cms.state' $after.State
 foreach ($machine in @($after.OperationalMachines)) { Write-Exr 'cluster.machine' $machine }`;
-  return composeScript({ defaultCode: 'CMS_MOVE_FAILED', productCode: KB959241.productCode, body });
+  return composeScript({
+    defaultCode: 'CMS_MOVE_FAILED',
+    productCode: KB959241.productCode,
+    helpers: [ACTIVE_ON],
+    body,
+  });
 }
 
 /**

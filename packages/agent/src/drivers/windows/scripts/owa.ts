@@ -86,7 +86,8 @@ Write-ExrOwaChanges $method $changes`;
 /**
  * restore-owa: copies the files listed in the latest backup's changed.txt back into the OWA folder. A file
  * under the old build's versioned folder goes to the new build's folder; the file it replaces is kept under
- * `<backup>\PostInstall` so that the restore itself can be undone by hand.
+ * `<backup>\PostInstall` so that the restore itself can be undone by hand; run again, the restore keeps the
+ * copies the first run made there (the files it would replace now are the restored ones).
  */
 export function restoreOwaScript(config: DriverConfig): string {
   const body = String.raw`$root = ${psLiteral(config.backupDirectory)}
@@ -103,8 +104,8 @@ foreach ($relative in $changes) {
   if ($top -eq $savedBuild -and $newFolder) { $target = $build + $relative.Substring($top.Length) }
   $source = Join-Path (Join-Path $backup 'Owa') $relative
   $destination = Join-Path $owa $target
-  if (Test-Path -LiteralPath $destination) {
-    $kept = Join-Path (Join-Path $backup 'PostInstall') $target
+  $kept = Join-Path (Join-Path $backup 'PostInstall') $target
+  if ((Test-Path -LiteralPath $destination) -and -not (Test-Path -LiteralPath $kept)) {
     [void][System.IO.Directory]::CreateDirectory([System.IO.Path]::GetDirectoryName($kept))
     Copy-Item -LiteralPath $destination -Destination $kept -Force
   }

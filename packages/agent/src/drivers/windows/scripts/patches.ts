@@ -1,4 +1,4 @@
-import { KB959241, type StepArgs } from '@exrollout/core';
+import { formatBuild, KB959241, type StepArgs, tryParseBuild } from '@exrollout/core';
 import { psArray, psLiteral } from '../literal.js';
 import type { DriverConfig } from '../options.js';
 import { MSI_SUCCESS } from './install.js';
@@ -9,10 +9,10 @@ const REMOVE_PATCH = String.raw`function Assert-ExrPatchCache($Patch, [string]$W
   $cache = Get-ExrPatchCache $Patch.Packed
   Write-Exr 'patch.cache' $cache
   if (-not $cache) {
-    Stop-Exr 'PATCH_CACHE_MISSING' ('no LocalPackage value under ' + $exrPatchDataKey + '\' + $Patch.Packed + ' for ' + $What + ': Windows Installer has no cached copy of the patch, so msiexec cannot remove it. Reinstall the same .msp to recache it, then retry.')
+    Stop-Exr 'PATCH_CACHE_MISSING' ('no LocalPackage value under ' + $exrPatchDataKey + '\' + $Patch.Packed + ' for ' + $What + ': Windows Installer has no cached copy of the patch, so msiexec cannot remove it. Reinstall the same .msp from the original package to recache it, then retry; or remove the update from Add or Remove Programs by hand, giving it the original .msp when it asks.')
   }
   if (-not (Test-Path -LiteralPath $cache)) {
-    Stop-Exr 'PATCH_CACHE_MISSING' ('the cached .msp of ' + $What + ' is missing: ' + $cache + '. Copy the original .msp of that update to exactly this path (same file, renamed), or reinstall the update from the Download Center to recache it, then retry.')
+    Stop-Exr 'PATCH_CACHE_MISSING' ('the cached .msp of ' + $What + ' is missing: ' + $cache + '. Restore it to the Windows Installer cache from the original package: copy the original .msp of that update to exactly this path (same file, renamed), or reinstall the update from the Download Center to recache it, then retry; or remove the update from Add or Remove Programs by hand, giving it the original .msp when it asks.')
   }
 }
 function Remove-ExrPatch($Patch, [string]$LogName, [string]$FailureCode) {
@@ -64,12 +64,27 @@ Write-Exr 'build' (Get-ExrBuild (Get-ExrExSetupPath (Get-ExrInstallPath)))`;
 /**
  * uninstall (rollback): finds the patch whose DisplayName names `KB<kb>`, checks its cached .msp, runs
  * `msiexec /package {ProductCode} /uninstall {PatchCode} /quiet`, and reports the build afterwards.
+ * Repeatable: when no patch names the KB and ExSetup.exe already shows `expectedBuild` (the uninstall already
+ * ran), it reports the build and succeeds without running msiexec; with another build it fails
+ * PATCH_NOT_INSTALLED.
  */
 export function uninstallScript(args: StepArgs['uninstall'], config: DriverConfig): string {
+  // Get-ExrBuild writes the short form; a build no file version can have (a part over 65535) never matches.
+  const expected = tryParseBuild(args.expectedBuild);
+  const expectedBuild = expected ? formatBuild(expected) : args.expectedBuild.trim();
   const body = String.raw`$kb = ${psLiteral(args.kb)}
+$expectedBuild = ${psLiteral(expectedBuild)}
 $patch = @(Get-ExrPatches | Where-Object { $_.DisplayName -match ('KB\s?' + $kb + '\b') }) | Select-Object -First 1
 if (-not $patch) {
-  Stop-Exr 'PATCH_NOT_INSTALLED' ('update ' + $kb + ' is not listed under ' + $exrPatchesKey + ': it is not installed on this server, so there is nothing to uninstall. Check the build with ExSetup.exe.')
+  $exsetup = Get-ExrExSetupPath (Get-ExrInstallPath)
+  $build = Get-ExrBuild $exsetup
+  Write-Exr 'build' $build
+  if ($build -eq $expectedBuild) {
+    Write-Exr 'progress' ('update ' + $kb + ' is not installed and ExSetup.exe is already ' + $build + ': nothing to uninstall')
+    Write-Exr 'uninstall.skipped' 'not installed, already on the expected build'
+    return
+  }
+  Stop-Exr 'PATCH_NOT_INSTALLED' ('update ' + $kb + ' is not listed under ' + $exrPatchesKey + ', so msiexec cannot remove it, but the build says otherwise: ' + $exsetup + ' is ' + $build + ', not ' + $expectedBuild + ' as recorded before the install. Check the file version of ExSetup.exe and that Patches key to see what is installed, then roll the server back by hand or plan the rollback again.')
 }
 Write-Exr 'patch.name' $patch.DisplayName
 Assert-ExrPatchCache $patch ('update ' + $kb)

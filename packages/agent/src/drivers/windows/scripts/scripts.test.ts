@@ -175,6 +175,40 @@ describe('generated scripts', () => {
     expect(script).toContain('[string](Get-ItemProperty -LiteralPath $key).LocalPackage');
   });
 
+  it('uninstall run again: no patch and ExSetup.exe on expectedBuild succeeds before any msiexec', () => {
+    const script = scriptOf('uninstall');
+    expect(script).toContain("$expectedBuild = '8.1.311.3'");
+    const skip = script.indexOf('if ($build -eq $expectedBuild) {');
+    expect(skip).toBeGreaterThan(script.indexOf('if (-not $patch) {'));
+    expect(script.indexOf("Write-Exr 'uninstall.skipped'", skip)).toBeLessThan(
+      script.indexOf("Stop-Exr 'PATCH_NOT_INSTALLED'"),
+    );
+    expect(script.indexOf("Stop-Exr 'PATCH_NOT_INSTALLED'")).toBeLessThan(
+      script.indexOf('Assert-ExrPatchCache $patch'),
+    );
+    const padded = stepScript(
+      validateStepArgs('uninstall', { ...(ARGS.uninstall as object), expectedBuild: ' 08.01.0311.003 ' }),
+      config,
+      'c',
+    );
+    expect(padded).toContain("$expectedBuild = '8.1.311.3'");
+  });
+
+  it('move-cms skips the move when OperationalMachines shows the target Active, whatever the flag order', () => {
+    const script = scriptOf('move-cms');
+    expect(script).toContain("-match ('^\\s*' + [regex]::Escape($Node) + '\\s*<([^>]*)>')");
+    expect(script).toContain("if ($flag.Trim() -eq 'Active') { return $true }");
+    expect(script.indexOf('if (Test-ExrActiveOn $before.OperationalMachines $target) {')).toBeLessThan(
+      script.indexOf('Move-ClusteredMailboxServer -Identity $cms'),
+    );
+  });
+
+  it('restore-owa run again keeps the post-install copies the first run made', () => {
+    expect(scriptOf('restore-owa')).toContain(
+      'if ((Test-Path -LiteralPath $destination) -and -not (Test-Path -LiteralPath $kept)) {',
+    );
+  });
+
   it('applies the KB 944752 remedy only when asked', () => {
     expect(scriptOf('verify')).toContain('if ($stopped.Count -gt 0 -and $true) {');
     const without = stepScript(
