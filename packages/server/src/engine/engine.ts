@@ -78,21 +78,8 @@ export class RolloutEngine implements CommandSink {
       input.selection ? { selection: input.selection } : {},
     );
     await this.refuseOverlap(plan.waves.flatMap((wave) => wave.servers.map((server) => server.name)));
-    const now = new Date().toISOString();
-    const id = `r-${randomBytes(5).toString('hex')}`;
-    const meta: RolloutMeta = {
-      id,
-      update: update.id,
-      state: 'created',
-      policy,
-      plan,
-      createdAt: now,
-      createdBy: actor,
-      currentWave: 0,
-      approvedWave: 0,
-      failed: 0,
-      updatedAt: now,
-    };
+    const meta = newRolloutMeta({ update: update.id, state: 'created', policy, plan, createdBy: actor });
+    const { id, createdAt: now } = meta;
     const runs: ServerRun[] = plan.waves.flatMap((wave, index) =>
       wave.servers.map((server) => ({
         name: server.name,
@@ -233,7 +220,6 @@ export class RolloutEngine implements CommandSink {
       );
     const undo = planRollback(work.plan, runs, scope);
     const now = work.now.toISOString();
-    const childId = `r-${randomBytes(5).toString('hex')}`;
     const label = scopeLabel(scope);
     // A rollback is urgent: no approval gates, no soak, no maintenance windows; the same speed, budget and choreography.
     const policy = {
@@ -243,32 +229,24 @@ export class RolloutEngine implements CommandSink {
       maintenanceWindows: [],
       autoRollback: false,
     };
-    await this.store.create(
-      {
-        id: childId,
-        update: meta.update,
-        state: 'running',
-        policy,
-        plan: undo.plan,
-        createdAt: now,
-        createdBy: actor,
-        currentWave: 0,
-        approvedWave: 0,
-        failed: 0,
-        updatedAt: now,
-        kind: 'rollback',
-        parentId: meta.id,
-        scope: label,
-      },
-      undo.runs,
-      {
-        at: now,
-        actor,
-        type: 'rollback.created',
-        message: `rollback of ${meta.id} (${label}), ${undo.runs.length} servers: ${reason}`,
-        data: { reason, scope: label },
-      },
-    );
+    const child = newRolloutMeta({
+      update: meta.update,
+      state: 'running',
+      policy,
+      plan: undo.plan,
+      createdBy: actor,
+      kind: 'rollback',
+      parentId: meta.id,
+      scope: label,
+    });
+    const childId = child.id;
+    await this.store.create(child, undo.runs, {
+      at: now,
+      actor,
+      type: 'rollback.created',
+      message: `rollback of ${meta.id} (${label}), ${undo.runs.length} servers: ${reason}`,
+      data: { reason, scope: label },
+    });
     work.setMeta({
       state: 'rolling-back',
       stateBeforeRollback: meta.state,
@@ -494,5 +472,21 @@ function commandMessage(command: OutstandingCommand): ServerMessage {
       step: command.step,
       args: command.args,
     },
+  };
+}
+
+/** A new rollout (or rollback) record with a fresh id, at its first wave, nothing failed yet. */
+function newRolloutMeta(
+  fields: Pick<RolloutMeta, 'update' | 'state' | 'policy' | 'plan' | 'createdBy'> & Partial<RolloutMeta>,
+): RolloutMeta {
+  const now = new Date().toISOString();
+  return {
+    id: `r-${randomBytes(5).toString('hex')}`,
+    createdAt: now,
+    updatedAt: now,
+    currentWave: 0,
+    approvedWave: 0,
+    failed: 0,
+    ...fields,
   };
 }

@@ -26,16 +26,6 @@ export async function applyResult(
     const error = result.error ?? { code: 'AGENT_ERROR', message: 'the step failed without saying why' };
     // A precheck that finds the server no longer fits skips it; anything else is a failure to look at.
     const skip = step === 'precheck' && error.code.startsWith('PRECHECK_');
-    if (step === 'verify' && work.meta.policy.autoRollback && run.targetBuild === undefined) {
-      work.event(
-        actor,
-        'server.step-failed',
-        `${run.name}: ${step} failed: ${error.code}: ${error.message}`,
-        run.name,
-        { step, error },
-      );
-      return startAutoRollback(work, run, error, inventory, store);
-    }
     work.event(
       actor,
       'server.step-failed',
@@ -43,6 +33,8 @@ export async function applyResult(
       run.name,
       { step, error },
     );
+    if (step === 'verify' && work.meta.policy.autoRollback && run.targetBuild === undefined)
+      return startAutoRollback(work, run, error, inventory, store);
     finishUnfit(work, run, {
       outcome: skip ? 'skipped' : 'failed',
       code: error.code,
