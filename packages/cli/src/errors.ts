@@ -43,3 +43,73 @@ function describeFsError(cause: unknown): string {
   if (code === 'EISDIR') return 'it is a directory';
   return cause instanceof Error ? cause.message : String(cause);
 }
+
+/** Exit codes of the commands that talk to the server, documented in docs/cli.md. */
+export const API_EXIT = Object.freeze({
+  /** The server refused the request (a 4xx answer): nothing was done. */
+  REFUSED: 3,
+  /** The server could not be reached. */
+  UNREACHABLE: 4,
+});
+
+/** The server refused a request (4xx); the message is the API's own `CODE: message`. */
+export class ApiRefusedError extends CliError {
+  constructor(
+    readonly status: number,
+    readonly apiCode: string,
+    readonly apiMessage: string,
+  ) {
+    super('CLI_ERR_API_REFUSED', `${apiCode}: ${apiMessage}`, API_EXIT.REFUSED);
+  }
+}
+
+/** The server failed (5xx) or answered something that is not the API's JSON. */
+export class ApiFailedError extends CliError {
+  constructor(url: string, detail: string) {
+    super('CLI_ERR_API_FAILED', `the exrollout server at ${url} failed: ${detail}`, EXIT.INTERNAL);
+  }
+}
+
+/** The server could not be reached at all (refused connection, unknown host, timeout). */
+export class ServerUnreachableError extends CliError {
+  constructor(url: string, cause: unknown) {
+    super(
+      'CLI_ERR_SERVER_UNREACHABLE',
+      `cannot reach the exrollout server at ${url}: ${reason(cause)}`,
+      API_EXIT.UNREACHABLE,
+      { cause },
+    );
+  }
+}
+
+/** `--server` or EXROLLOUT_SERVER is not an http(s) URL. */
+export class ServerUrlError extends CliError {
+  constructor(url: string) {
+    super('CLI_ERR_SERVER_URL_INVALID', `server URL "${url}" is not an http:// or https:// URL`, EXIT.USAGE);
+  }
+}
+
+/** A watched rollout stopped in a state other than completed or rolled-back. */
+export class RolloutStoppedError extends CliError {
+  constructor(id: string, state: string, why: string | null) {
+    super(
+      'CLI_ERR_ROLLOUT_STOPPED',
+      `rollout ${id} stopped: ${state}${why ? ` (${why})` : ''}`,
+      API_EXIT.REFUSED,
+    );
+  }
+}
+
+/** A process to start (`exrollout server`, `exrollout agent`) cannot be found. */
+export class ProcessNotFoundError extends CliError {
+  constructor(pkg: string, cause: unknown) {
+    super('CLI_ERR_PROCESS_NOT_FOUND', `cannot find ${pkg}: ${reason(cause)}`, EXIT.INTERNAL, { cause });
+  }
+}
+
+function reason(cause: unknown): string {
+  const inner = (cause as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
+  if (inner && typeof inner.code === 'string') return inner.code;
+  if (inner && typeof inner.message === 'string') return inner.message;
+  return cause instanceof Error ? cause.message : String(cause);
+}

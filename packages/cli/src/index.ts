@@ -1,4 +1,18 @@
-export { CliError, EXIT, InputFileError, InputJsonError } from './errors.js';
+export { ApiClient, type ConnectionOptions, clientFor, DEFAULT_SERVER } from './api/client.js';
+export type { CliContext, CliEnvironment } from './context.js';
+export {
+  API_EXIT,
+  ApiFailedError,
+  ApiRefusedError,
+  CliError,
+  EXIT,
+  InputFileError,
+  InputJsonError,
+  ProcessNotFoundError,
+  RolloutStoppedError,
+  ServerUnreachableError,
+  ServerUrlError,
+} from './errors.js';
 export { type Output, readJsonFile, writeJson } from './io.js';
 export { renderPlan } from './render/plan.js';
 export { table } from './render/table.js';

@@ -1,17 +1,16 @@
 import { Command, CommanderError, Option } from 'commander';
+import { registerAdmin } from './commands/admin.js';
+import { registerDemo } from './commands/demo.js';
 import { planCommand } from './commands/plan.js';
-import type { Output } from './io.js';
+import { registerProcesses } from './commands/processes.js';
+import { registerRollouts } from './commands/rollouts.js';
+import { registerServers } from './commands/servers.js';
+import type { CliContext } from './context.js';
+import { list } from './options.js';
 
-const list = (value: string, previous: string[] = []) => [
-  ...previous,
-  ...value
-    .split(',')
-    .map((part) => part.trim())
-    .filter(Boolean),
-];
-
-/** Builds the `exrollout` command tree, writing to the given streams. */
-export function buildProgram(out: Output): Command {
+/** Builds the `exrollout` command tree, writing to the context's streams. */
+export function buildProgram(context: CliContext): Command {
+  const { out } = context;
   const program = new Command('exrollout')
     .description('Staged rollouts of Exchange Server 2007 update rollups (KB959241: SP1 Update Rollup 6).')
     .version('0.1.0')
@@ -20,7 +19,8 @@ export function buildProgram(out: Output): Command {
       writeOut: (text) => out.stdout.write(text),
       writeErr: (text) => out.stderr.write(text),
     })
-    .showHelpAfterError('(run with --help for usage)');
+    .showHelpAfterError('(run with --help for usage)')
+    .enablePositionalOptions();
 
   program
     .command('plan')
@@ -47,6 +47,13 @@ export function buildProgram(out: Output): Command {
     )
     .action(async (options) => planCommand(options, out));
 
+  registerDemo(program, out, (code) => {
+    context.exitCode = code;
+  });
+  registerServers(program, context);
+  registerRollouts(program, context);
+  registerAdmin(program, context);
+  registerProcesses(program, context);
   return program;
 }
 

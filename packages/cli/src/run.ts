@@ -1,14 +1,20 @@
 import { CoreError, InventoryError } from '@exrollout/core';
-import { CliError, EXIT } from './errors.js';
+import { type CliEnvironment, createContext } from './context.js';
+import { ApiRefusedError, CliError, EXIT } from './errors.js';
 import type { Output } from './io.js';
 import { buildProgram, isCommanderExit } from './program.js';
 
 /** Runs the CLI with arguments (without `node` and the script) and returns the exit code. */
-export async function runCli(args: readonly string[], out: Output): Promise<number> {
+export async function runCli(
+  args: readonly string[],
+  out: Output,
+  environment: CliEnvironment = {},
+): Promise<number> {
   const json = args.includes('--json');
+  const context = createContext(out, environment);
   try {
-    await buildProgram(out).parseAsync([...args], { from: 'user' });
-    return EXIT.OK;
+    await buildProgram(context).parseAsync([...args], { from: 'user' });
+    return context.exitCode;
   } catch (error) {
     if (isCommanderExit(error)) return error.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
     return reportError(error, out, json);
@@ -22,7 +28,11 @@ function reportError(error: unknown, out: Output, json: boolean): number {
   const message = error instanceof Error ? error.message : String(error);
   if (json) {
     const issues = error instanceof InventoryError ? { issues: error.issues } : {};
-    out.stderr.write(`${JSON.stringify({ error: { code, message, ...issues } })}\n`);
+    const api =
+      error instanceof ApiRefusedError
+        ? { status: error.status, api: { code: error.apiCode, message: error.apiMessage } }
+        : {};
+    out.stderr.write(`${JSON.stringify({ error: { code, message, ...issues, ...api } })}\n`);
   } else {
     const detail = known ? message : `internal error: ${error instanceof Error ? error.stack : message}`;
     out.stderr.write(`exrollout: ${detail}\n`);

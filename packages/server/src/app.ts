@@ -1,4 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -15,6 +18,9 @@ import { ConnectionRegistry } from './gateway/registry.js';
 import type { Logger } from './logger.js';
 import { redisKeys } from './redis-keys.js';
 import { adminRoutes } from './routes/admin.js';
+import { dashboardRoutes } from './routes/dashboard.js';
+import { meRoutes } from './routes/me.js';
+import { planRoutes } from './routes/plans.js';
 import { rolloutRoutes } from './routes/rollouts.js';
 import { serverRoutes } from './routes/servers.js';
 import { InventoryStore } from './stores/inventory-store.js';
@@ -85,6 +91,9 @@ export async function buildServer(deps: AppDeps): Promise<ExrolloutServer> {
   await app.register(async (scope) => serverRoutes(scope, { inventory, tokens }));
   await app.register(async (scope) => adminRoutes(scope, { inventory, tokens, bus }));
   await app.register(async (scope) => rolloutRoutes(scope, { engine, tokens, redis }));
+  await app.register(async (scope) => meRoutes(scope, { tokens }));
+  await app.register(async (scope) => planRoutes(scope, { inventory, tokens }));
+  await app.register(async (scope) => dashboardRoutes(scope, { root: dashboardDir() }));
   await app.register(async (scope) =>
     gatewayPlugin(scope, {
       config,
@@ -135,4 +144,13 @@ function startSweeper(
   );
   timer.unref();
   return timer;
+}
+
+// The dashboard is a workspace package of its own; found through Node's resolution, so the server imports no code of it.
+function dashboardDir(): string {
+  try {
+    return join(dirname(createRequire(import.meta.url).resolve('@exrollout/dashboard/package.json')), 'dist');
+  } catch {
+    return join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dashboard', 'dist');
+  }
 }

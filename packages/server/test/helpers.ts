@@ -17,10 +17,11 @@ export interface TestServer extends ExrolloutServer {
   close(): Promise<void>;
 }
 
-/** Starts a server for one test; `close()` stops it and deletes every key under its prefix. */
+/** Starts a server for one test; `close()` stops it and deletes every key under its prefix. `beforeListen` may register more routes. */
 export async function startTestServer(
   overrides: Partial<ServerConfig> = {},
   prefix = `test-${randomUUID()}:`,
+  beforeListen?: (server: ExrolloutServer) => Promise<void>,
 ): Promise<TestServer> {
   const config = loadConfig(
     { REDIS_URL: process.env.REDIS_URL },
@@ -35,6 +36,7 @@ export async function startTestServer(
   );
   const redis = await connectRedis(config.redisUrl);
   const server = await buildServer({ config, logger: pino({ level: config.logLevel }), redis });
+  await beforeListen?.(server);
   const url = await server.app.listen({ host: '127.0.0.1', port: 0 });
   const admin = await server.tokens.createOperatorToken('test-admin', 'admin');
   return {

@@ -1,0 +1,103 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { Fleet } from '@exrollout/fleet-sim';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fleetFor, sim } from '../../server/test/fleet-helpers.js';
+import { api, startTestServer, type TestServer } from '../../server/test/helpers.js';
+import { freePort } from '../../server/test/redis-process.js';
+import { cli, json } from './cli-helpers.js';
+
+const cliMain = join(import.meta.dirname, '..', 'bin', 'exrollout.mjs');
+
+let server: TestServer;
+let fleet: Fleet;
+beforeAll(async () => {
+  server = await startTestServer();
+  fleet = await fleetFor(server, {
+    servers: [
+      sim('CAS1', ['ClientAccess'], { site: 'HQ', internetFacing: true }),
+      sim('HUB1', ['HubTransport'], { site: 'Branch' }),
+      sim('NEW1', ['Mailbox'], { build: '8.1.340.1' }),
+      sim('OLD1', ['Mailbox'], { build: '8.0.685.25' }),
+    ],
+  });
+});
+afterAll(async () => {
+  await fleet?.stop();
+  await server?.close();
+});
+
+const run = (...args: string[]) => cli(server, server.admin, ...args);
+
+describe('exrollout servers and compliance', () => {
+  it('lists servers as a table, filtered', async () => {
+    const all = await run('servers', 'list');
+    expect(all.stderr).toBe('');
+    expect(all.code).toBe(0);
+    expect(all.stdout).toMatch(/^SERVER +SITE +ROLES +BUILD +ROLLUP +AGENT +COMPLIANCE/);
+    expect(all.stdout).toMatch(/CAS1 +HQ +ClientAccess +8\.1\.311\.3 +SP1 RU4 +online +needs-update/);
+    expect(all.stdout).toMatch(/OLD1 .* excluded \(NOT_SP1\)/);
+    expect(all.stdout).toMatch(/4 servers\n$/);
+    const branch = await run('servers', 'list', '--site', 'branch', '--role', 'hubtransport');
+    expect(branch.stdout).toMatch(/HUB1/);
+    expect(branch.stdout).not.toMatch(/CAS1/);
+    const current = await run('servers', 'list', '--compliance', 'current');
+    expect(current.stdout).toMatch(/NEW1 .* current/);
+    expect(current.stdout).toMatch(/1 server\n$/);
+    expect((await run('servers', 'list', '--offline')).stdout).toBe('No servers match.\n');
+    expect((await run('servers', 'list', '--online')).stdout).toMatch(/4 servers/);
+  });
+
+  it('with --json prints exactly the API answer', async () => {
+    const result = await run('servers', 'list', '--json', '--role', 'Mailbox');
+    const direct = await api(server, 'GET', '/api/v1/servers?role=Mailbox', server.admin);
+    expect(json(result)).toEqual(direct.body);
+    const shown = await run('servers', 'show', 'cas1', '--json');
+    expect(json(shown)).toEqual((await api(server, 'GET', '/api/v1/servers/cas1', server.admin)).body);
+  });
+
+  it('shows one server, and compliance as a table and as JSON', async () => {
+    const shown = await run('servers', 'show', 'CAS1');
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toMatch(/Build +8\.1\.311\.3 \(SP1 RU4\)/);
+    expect(shown.stdout).toMatch(/Internet-facing +yes/);
+    expect(shown.stdout).toMatch(/Build history \(1\)/);
+    const compliance = await run('compliance');
+    expect(compliance.stdout).toMatch(
+      /^KB959241 \(build 8\.1\.340\.1\): 4 servers: 1 current, 2 need the update, 1 excluded/,
+    );
+    expect(compliance.stdout).toMatch(/OLD1 +8\.0\.685\.25 +NOT_SP1/);
+    const asJson = await run('compliance', '--update', '959241', '--json');
+    expect(json(asJson)).toEqual((await api(server, 'GET', '/api/v1/compliance', server.admin)).body);
+  });
+
+  it('an unknown server is refused with the API code and exit code 3', async () => {
+    const result = await run('servers', 'show', 'NOPE1');
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/^exrollout: SRV_ERR_NOT_FOUND: /);
+    const bad = await cli(server, 'exo_wrong', 'servers', 'list', '--json');
+    expect(bad.code).toBe(3);
+    expect(JSON.parse(bad.stderr)).toMatchObject({
+      error: { code: 'CLI_ERR_API_REFUSED', status: 401, api: { code: 'SRV_ERR_AUTH_REQUIRED' } },
+    });
+  });
+
+  it('an unreachable server exits 4 and names the URL', async () => {
+    const url = `http://127.0.0.1:${await freePort()}`;
+    const result = await cli({ url }, server.admin, 'servers', 'list');
+    expect(result.code).toBe(4);
+    expect(result.stderr).toBe(`exrollout: cannot reach the exrollout server at ${url}: ECONNREFUSED\n`);
+    const flag = await cli(server, server.admin, 'compliance', '--server', url);
+    expect(flag.code).toBe(4);
+  });
+
+  it('runs as a real process: servers list --json', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, [cliMain, 'servers', 'list', '--json'], {
+      env: { ...process.env, EXROLLOUT_SERVER: server.url, EXROLLOUT_TOKEN: server.admin },
+    });
+    const body = JSON.parse(stdout) as { total: number; servers: { name: string }[] };
+    expect(body.total).toBe(4);
+    expect(body.servers.map((s) => s.name)).toEqual(['CAS1', 'HUB1', 'NEW1', 'OLD1']);
+  });
+});

@@ -1,0 +1,104 @@
+import { Api, describeError } from './api.js';
+import type { ViewContext } from './context.js';
+import { h } from './dom.js';
+import type { Me } from './types.js';
+import { fleetView } from './views/fleet.js';
+import { loginView } from './views/login.js';
+import { newRolloutView } from './views/new-rollout.js';
+import { rolloutView } from './views/rollout.js';
+import { rolloutsView } from './views/rollouts.js';
+import { serverView } from './views/server.js';
+
+const TOKEN_KEY = 'exrollout.token';
+const cleanups: (() => void)[] = [];
+
+type Route = (context: ViewContext, param: string) => Promise<void>;
+const ROUTES: [RegExp, Route][] = [
+  [/^\/servers\/([^/]+)$/, serverView],
+  [/^\/rollouts\/new$/, newRolloutView],
+  [/^\/rollouts\/([^/]+)$/, rolloutView],
+  [/^\/rollouts$/, rolloutsView],
+  [/^\/?(fleet)?$/, fleetView],
+];
+
+async function signIn(token: string): Promise<{ api: Api; me: Me }> {
+  const api = new Api(token);
+  return { api, me: await api.get<Me>('/api/v1/me') };
+}
+
+function header(me: Me): HTMLElement {
+  const signOut = () => {
+    sessionStorage.removeItem(TOKEN_KEY);
+    location.hash = '#/';
+    void boot();
+  };
+  return h(
+    'header',
+    {},
+    h('h1', {}, 'exrollout'),
+    h(
+      'nav',
+      { 'aria-label': 'Main' },
+      h('a', { href: '#/fleet' }, 'Fleet'),
+      h('a', { href: '#/rollouts' }, 'Rollouts'),
+      h('a', { href: '#/rollouts/new' }, 'New rollout'),
+    ),
+    h('span', { class: 'who' }, `${me.name} (${me.role})`),
+    h('button', { type: 'button', onclick: signOut }, 'Sign out'),
+  );
+}
+
+async function route(api: Api, me: Me, main: HTMLElement): Promise<void> {
+  for (const cleanup of cleanups.splice(0)) cleanup();
+  main.replaceChildren();
+  const path = decodeURIComponent(location.hash.replace(/^#/, ''));
+  const context: ViewContext = {
+    api,
+    me,
+    main,
+    onLeave: (cleanup) => cleanups.push(cleanup),
+    navigate: (hash) => {
+      location.hash = hash;
+    },
+  };
+  const found = ROUTES.map(([pattern, view]) => [pattern.exec(path), view] as const).find(([m]) => m);
+  if (!found) {
+    main.append(h('p', {}, `No page at ${path}.`));
+    return;
+  }
+  try {
+    await found[1](context, found[0]?.[1] ?? '');
+  } catch (error) {
+    main.append(h('p', { role: 'alert', class: 'error' }, describeError(error)));
+  }
+}
+
+async function boot(): Promise<void> {
+  const root = document.getElementById('app');
+  if (!root) return;
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  if (!token) {
+    root.replaceChildren(
+      loginView(async (entered) => {
+        await signIn(entered);
+        sessionStorage.setItem(TOKEN_KEY, entered);
+        await boot();
+      }),
+    );
+    return;
+  }
+  let session: { api: Api; me: Me };
+  try {
+    session = await signIn(token);
+  } catch {
+    sessionStorage.removeItem(TOKEN_KEY);
+    await boot();
+    return;
+  }
+  const main = h('main', { id: 'main' });
+  root.replaceChildren(header(session.me), main);
+  window.onhashchange = () => void route(session.api, session.me, main);
+  await route(session.api, session.me, main);
+}
+
+void boot();

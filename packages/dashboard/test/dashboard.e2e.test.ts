@@ -1,0 +1,142 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { Fleet } from '@exrollout/fleet-sim';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cluster, fleetFor, SHA, sim } from '../../server/test/fleet-helpers.js';
+import { startTestServer, type TestServer } from '../../server/test/helpers.js';
+import { DASHBOARD_DIST } from '../src/node.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url));
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+async function ensureBuilt(): Promise<void> {
+  if (existsSync(join(DASHBOARD_DIST, 'index.html'))) return;
+  const script = fileURLToPath(new URL('../build.mjs', import.meta.url));
+  await promisify(execFile)(process.execPath, [script]);
+}
+
+const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
+const stateBadge = (page: Page, state: string) =>
+  page.locator('h2 .badge', { hasText: new RegExp(`^${state}$`) });
+
+async function approveUntilCompleted(page: Page): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while ((await stateBadge(page, 'completed').count()) === 0) {
+    if (Date.now() > deadline) throw new Error('the rollout did not complete within 60 s');
+    const approve = page.getByRole('button', { name: 'approve', exact: true });
+    if ((await approve.count()) > 0) await approve.click();
+    await page.waitForTimeout(250);
+  }
+}
+
+describe('the dashboard in Chromium', () => {
+  let server: TestServer;
+  let fleet: Fleet | undefined;
+  let browser: BrowserContext | undefined;
+  let profile: string;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM))
+      throw new Error(`Chromium is required at ${CHROMIUM} for this test: apt-get install -y chromium`);
+    await ensureBuilt();
+    await mkdir(SHOTS, { recursive: true });
+    server = await startTestServer();
+    fleet = await fleetFor(server, {
+      servers: [
+        sim('CAS1', ['ClientAccess'], {
+          internetFacing: true,
+          owaCustomized: true,
+          behaviour: { installSeconds: 2 },
+        }),
+        sim('CAS2', ['ClientAccess', 'HubTransport']),
+        sim('HUB1', ['HubTransport'], { site: 'Branch' }),
+        ...cluster('CCR', 'CCR1', ['MBX1', 'MBX2']),
+        sim('HUB2', ['HubTransport'], { build: '8.1.340.1' }),
+        sim('OLD1', ['Mailbox'], { build: '8.0.685.25', site: 'Branch' }),
+      ],
+    });
+    profile = await mkdtemp(join(tmpdir(), 'exr-chromium-'));
+    browser = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ARGS,
+      viewport: { width: 1280, height: 800 },
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await fleet?.stop();
+    await server?.close();
+    if (profile) await rm(profile, { recursive: true, force: true });
+  });
+
+  it('signs in, shows the fleet, plans, runs with approvals, completes and rolls back', async () => {
+    const page = await (browser as BrowserContext).newPage();
+    await page.goto(`${server.url}/`);
+    await page.getByLabel('Operator API token').fill('exo_not-a-token');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.locator('#login-error').textContent()).toContain('SRV_ERR_AUTH_REQUIRED');
+    await shot(page, 'login');
+    await page.getByLabel('Operator API token').fill(server.admin);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+
+    await page.getByRole('heading', { name: 'Fleet' }).waitFor();
+    expect(await page.locator('tbody tr').count()).toBe(7);
+    await expect.poll(() => page.locator('.counts').textContent()).toContain('7 of 7 servers');
+    await page.getByLabel('Site').selectOption('Branch');
+    await expect.poll(() => page.locator('.counts').textContent()).toContain('2 of 7 servers');
+    await page.getByLabel('Site').selectOption('');
+    await shot(page, 'fleet');
+
+    await page.getByRole('link', { name: 'New rollout' }).click();
+    await page.getByLabel('SHA-256 of Exchange2007-KB959241-x64-EN.msp').fill(SHA);
+    expect(await page.getByLabel('Approval required before each wave after the first').isChecked()).toBe(
+      true,
+    );
+    await page.getByRole('button', { name: 'Preview plan' }).click();
+    await page.locator('#plan-preview').waitFor();
+    expect(await page.locator('#plan-preview').textContent()).toContain('NOT_SP1');
+    await shot(page, 'plan-preview');
+
+    await page.getByRole('button', { name: 'Create rollout' }).click();
+    await stateBadge(page, 'created').waitFor();
+    await page.getByRole('button', { name: 'start', exact: true }).click();
+    await page.locator('.card.state-running').first().waitFor({ timeout: 10_000 });
+    await shot(page, 'rollout-running');
+
+    await page.getByRole('button', { name: 'approve', exact: true }).waitFor({ timeout: 20_000 });
+    await shot(page, 'awaiting-approval');
+    await approveUntilCompleted(page);
+    expect(await page.locator('.counts').first().textContent()).toContain('5 succeeded');
+    await shot(page, 'completed');
+
+    page.once('dialog', (dialog) => void dialog.accept('OWA logons fail after the rollup'));
+    await page.getByRole('button', { name: 'rollback', exact: true }).click();
+    await stateBadge(page, 'rolled-back').waitFor({ timeout: 60_000 });
+    await expect.poll(() => page.locator('.counts').first().textContent()).toContain('5 rolled-back');
+    await shot(page, 'rolled-back');
+
+    await page.goto(`${server.url}/#/servers/CAS1`);
+    await page.getByRole('heading', { name: 'Server CAS1' }).waitFor();
+    expect(await page.locator('table', { hasText: 'Rollouts that touched it' }).textContent()).toContain(
+      'server.succeeded',
+    );
+  }, 150_000);
+});

@@ -1,0 +1,27 @@
+import type { FastifyInstance } from 'fastify';
+import Type from 'typebox';
+import { requireRole } from '../auth/operator-auth.js';
+import { unauthorized } from '../errors.js';
+import type { TokenStore } from '../stores/token-store.js';
+
+const MeView = Type.Object({ id: Type.String(), name: Type.String(), role: Type.String() });
+
+/** GET /api/v1/me: the id, name and role of the operator token that calls it (viewer or higher). */
+export async function meRoutes(app: FastifyInstance, deps: { tokens: TokenStore }): Promise<void> {
+  app.get(
+    '/api/v1/me',
+    {
+      preHandler: requireRole(deps.tokens, 'viewer'),
+      schema: {
+        tags: ['auth'],
+        summary: 'Who the calling operator token is',
+        response: { 200: MeView },
+      },
+    },
+    async (request) => {
+      const operator = request.operator;
+      if (!operator) throw unauthorized();
+      return { id: operator.id, name: operator.name, role: operator.role };
+    },
+  );
+}

@@ -1,0 +1,43 @@
+import { findUpdate, PlanSelection, planRollout, RolloutPlan } from '@exrollout/core';
+import type { FastifyInstance } from 'fastify';
+import Type, { type Static } from 'typebox';
+import { requireRole } from '../auth/operator-auth.js';
+import type { InventoryStore } from '../stores/inventory-store.js';
+import type { TokenStore } from '../stores/token-store.js';
+
+const PlanBody = Type.Object(
+  {
+    update: Type.Optional(Type.String({ default: 'KB959241' })),
+    selection: Type.Optional(PlanSelection),
+  },
+  { additionalProperties: false },
+);
+
+/** POST /api/v1/plans: the plan a rollout would get from the live inventory now; nothing is stored. */
+export async function planRoutes(
+  app: FastifyInstance,
+  deps: { inventory: InventoryStore; tokens: TokenStore },
+): Promise<void> {
+  app.post(
+    '/api/v1/plans',
+    {
+      preHandler: requireRole(deps.tokens, 'viewer'),
+      schema: {
+        tags: ['rollouts'],
+        summary: 'Preview the rollout plan for the live inventory (stores nothing)',
+        body: PlanBody,
+        response: { 200: RolloutPlan },
+      },
+    },
+    async (request) => {
+      const body = (request.body ?? {}) as Static<typeof PlanBody>;
+      const update = findUpdate(body.update ?? 'KB959241');
+      const records = await deps.inventory.list();
+      return planRollout(
+        { servers: records.map((record) => record.report) },
+        update,
+        body.selection ? { selection: body.selection } : {},
+      );
+    },
+  );
+}
