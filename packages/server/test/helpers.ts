@@ -5,7 +5,7 @@ import pino from 'pino';
 import WebSocket from 'ws';
 import { buildServer, type ExrolloutServer } from '../src/app.js';
 import { loadConfig, type ServerConfig } from '../src/config.js';
-import { connectRedis } from '../src/redis.js';
+import { connectRedis, deleteKeysWithPrefix } from '../src/redis.js';
 
 /** A server on 127.0.0.1 port 0 with its own Redis key prefix, and an admin token. */
 export interface TestServer extends ExrolloutServer {
@@ -55,14 +55,7 @@ export async function startTestServer(
 }
 
 /** Deletes every key under a prefix. */
-export async function deletePrefix(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-}
+export const deletePrefix = deleteKeysWithPrefix;
 
 /** Calls the REST API with a token; returns status and parsed body. */
 export async function api(

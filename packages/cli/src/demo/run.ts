@@ -3,7 +3,13 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { silentLogger } from '@exrollout/agent';
 import { type Fleet, generateFleet, parseScenario, type Scenario, startFleet } from '@exrollout/fleet-sim';
-import { buildServer, connectRedis, type ExrolloutServer, loadConfig } from '@exrollout/server';
+import {
+  buildServer,
+  connectRedis,
+  deleteKeysWithPrefix,
+  type ExrolloutServer,
+  loadConfig,
+} from '@exrollout/server';
 import pino from 'pino';
 import { CliError, EXIT } from '../errors.js';
 import type { Output } from '../io.js';
@@ -78,7 +84,7 @@ async function startDemoServer(redis: DemoRedis, options: DemoOptions, stack: ((
     .catch(() => server.app.listen({ host: '127.0.0.1', port: 0 }));
   stack.push(async () => {
     await server.app.close();
-    if (!redis.private) await deletePrefix(client, prefix);
+    if (!redis.private) await deleteKeysWithPrefix(client, prefix);
     await client.quit();
   });
   const admin = (await server.tokens.createOperatorToken('demo-admin', 'admin')).token;
@@ -162,15 +168,6 @@ async function holdOpen(url: string, admin: string, say: (line: string) => void)
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
-}
-
-async function deletePrefix(client: Awaited<ReturnType<typeof connectRedis>>, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    if (keys.length > 0) await client.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
 }
 
 /** Checks `exrollout demo` numbers; throws a usage error naming the flag. */
