@@ -311,4 +311,64 @@ describe('a staged rollout of KB959241', () => {
     expect(fleet.agent('HUB2').driver.state().installedUpdates).toHaveLength(1);
     expect(fleet.agent('HUB2').driver.state().reboots).toBe(1);
   });
+
+  it('waits the soak time between waves', async () => {
+    fleet = await fleetFor(server, {
+      servers: [sim('CAS-EXT1', ['ClientAccess'], { internetFacing: true }), sim('HUB1', ['HubTransport'])],
+    });
+    const id = await createRollout(server, { approvalRequired: false, soakSeconds: 2 });
+    await act(id, 'start');
+    await until(server, id, ['completed'], 20_000);
+    const list = await events(server, id);
+    const firstDone = Date.parse(list.find((e) => e.type === 'wave.completed')?.at ?? '');
+    const hubStarted = Date.parse(
+      list.find((e) => e.type === 'server.started' && e.server === 'HUB1')?.at ?? '',
+    );
+    expect(hubStarted - firstDone).toBeGreaterThanOrEqual(2000);
+    expect(list.some((e) => e.type === 'rollout.waiting' && e.message.startsWith('soaking until'))).toBe(
+      true,
+    );
+  });
+
+  it('starts nothing outside its maintenance windows and says when the next one opens', async () => {
+    fleet = await fleetFor(server, { servers: [sim('HUB1', ['HubTransport'])] });
+    const now = new Date();
+    const hour = (now.getUTCHours() + 12) % 24;
+    const window = {
+      days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
+      start: `${String(hour).padStart(2, '0')}:00`,
+      end: `${String((hour + 1) % 24).padStart(2, '0')}:00`,
+      timeZone: 'UTC',
+    };
+    const id = await createRollout(server, { approvalRequired: false, maintenanceWindows: [window] });
+    await act(id, 'start');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const held = await rollout(server, id);
+    expect(held.state).toBe('running');
+    expect(held.reason).toMatch(/^outside the maintenance windows until \d{4}-\d\d-\d\dT\d\d:00:00.000Z$/);
+    expect(held.counts).toMatchObject({ pending: 1, running: 0 });
+  });
+
+  it('fails a server whose agent drops during the install and does not come back within the policy time', async () => {
+    fleet = await fleetFor(server, {
+      servers: [sim('HUB1', ['HubTransport'], { behaviour: { installSeconds: 3 } })],
+    });
+    const id = await createRollout(server, {
+      approvalRequired: false,
+      offlineAgent: { waitSeconds: 1, afterWait: 'fail' },
+    });
+    await act(id, 'start');
+    await eventually(
+      async () => (await rollout(server, id)).waves[2]?.servers[0]?.step === 'install',
+      5000,
+      'installing',
+    );
+    await fleet.kill('HUB1');
+    const halted = await until(server, id, ['halted'], 20_000);
+    expect(halted.waves[2]?.servers[0]).toMatchObject({
+      state: 'failed',
+      step: 'install',
+      error: { code: 'AGENT_LOST' },
+    });
+  });
 });
