@@ -1,0 +1,250 @@
+import { type CommandChannel, type CommandPayload, silentLogger } from '@exrollout/agent';
+import { type Fleet, type Scenario, type ScenarioServer, startFleet } from '@exrollout/fleet-sim';
+import { type BenchServer, call, startBenchServer, waitFor } from './lib/server.js';
+import { type BenchOptions, type BenchResult, quantile, round } from './lib/types.js';
+
+/** Simulated install time of every server, in seconds (issue 7: T = 2 s). */
+const T = 2;
+const CONCURRENCY = 50;
+const EFFICIENCY_TARGET = 1.05;
+const LATENCY_P99_TARGET_MS = 50;
+const SHA = 'a'.repeat(64);
+
+interface AuditEvent {
+  readonly id: string;
+  readonly at: string;
+  readonly type: string;
+  readonly server?: string;
+}
+
+/** 20 Internet-facing CAS, 80 internal CAS and 900 others, no clusters, every install T and every other step instant. */
+export function schedulerScenario(): Scenario {
+  const server = (name: string, roles: ScenarioServer['roles'], internetFacing = false): ScenarioServer => ({
+    name,
+    site: 'HQ',
+    build: '8.1.311.3',
+    roles,
+    ...(internetFacing ? { internetFacing } : {}),
+    behaviour: { installSeconds: T, stepSeconds: 0 },
+  });
+  const pad = (n: number) => String(n).padStart(4, '0');
+  return {
+    servers: [
+      ...Array.from({ length: 20 }, (_, i) => server(`INET-CAS${pad(i)}`, ['ClientAccess'], true)),
+      ...Array.from({ length: 80 }, (_, i) => server(`INT-CAS${pad(i)}`, ['ClientAccess'])),
+      ...Array.from({ length: 900 }, (_, i) => server(`HUB${pad(i)}`, ['HubTransport'])),
+    ],
+  };
+}
+
+/** Scheduler efficiency (measured / ideal makespan) and dispatch latency, 1,000 servers, one server process. */
+export async function schedulerBench(options: BenchOptions): Promise<BenchResult[]> {
+  const scenario = schedulerScenario();
+  const server = await startBenchServer(options.redisUrl, {
+    EXR_HEARTBEAT_INTERVAL_MS: '15000',
+    EXR_OFFLINE_AFTER_MS: '45000',
+  });
+  let fleet: Fleet | undefined;
+  try {
+    const received = new Map<string, number>();
+    fleet = await startScenarioFleet(server, scenario, received);
+    const created = await call(server, 'POST', '/api/v1/rollouts', server.admin, {
+      policy: {
+        packageSha256: { x64: SHA },
+        concurrency: CONCURRENCY,
+        approvalRequired: false,
+        soakSeconds: 0,
+      },
+    });
+    if (created.status !== 201) throw new Error(`create failed: ${JSON.stringify(created.body)}`);
+    const id = String(created.body.id);
+    const waves = (created.body.waves as { servers: unknown[] }[]).map((wave) => wave.servers.length);
+    const ideal = waves.reduce((sum, n) => sum + Math.ceil(n / CONCURRENCY) * T, 0);
+    const started = await call(server, 'POST', `/api/v1/rollouts/${id}/start`, server.admin);
+    if (started.status !== 200) throw new Error(`start failed: ${JSON.stringify(started.body)}`);
+    let state = '';
+    await waitFor(
+      async () => {
+        state = String((await call(server, 'GET', `/api/v1/rollouts/${id}`, server.admin)).body.state);
+        return !['created', 'running'].includes(state);
+      },
+      Math.max(120_000, ideal * 4000),
+      'rollout finished',
+    );
+    const list = await allEvents(server, id);
+    const at = (type: string) => Date.parse(list.find((event) => event.type === type)?.at ?? '');
+    const makespan = (at('rollout.completed') - at('rollout.started')) / 1000;
+    const latencies = dispatchLatencies(list, received, waves);
+    const counts = countTypes(list);
+    const common = {
+      servers: scenario.servers.length,
+      waves,
+      concurrency: CONCURRENCY,
+      installSeconds: T,
+      state,
+    };
+    const p50 = quantile(latencies, 0.5);
+    const p99 = quantile(latencies, 0.99);
+    return [
+      {
+        name: 'scheduler 1,000 servers (makespan)',
+        figure: round(makespan, 2),
+        baseline: ideal,
+        ratio: round(makespan / ideal, 3),
+        unit: 's',
+        target: EFFICIENCY_TARGET,
+        targetIsRatio: true,
+        pass: state === 'completed' && makespan / ideal <= EFFICIENCY_TARGET,
+        details: {
+          ...common,
+          idealSeconds: ideal,
+          succeeded: counts['server.succeeded'] ?? 0,
+          serverSeconds: serverDurations(list),
+          counts,
+        },
+      },
+      {
+        name: 'dispatch latency p99',
+        figure: round(p99, 1),
+        baseline: round(p50, 1),
+        ratio: round(p99 / Math.max(p50, 0.001), 2),
+        unit: 'ms',
+        target: LATENCY_P99_TARGET_MS,
+        pass: p99 < LATENCY_P99_TARGET_MS,
+        details: {
+          ...common,
+          baselineIs: 'p50 of the same run',
+          samples: latencies.length,
+          p50,
+          p90: quantile(latencies, 0.9),
+          p99,
+          max: Math.max(...latencies),
+          definition:
+            "server.succeeded (audit, server's clock) -> first COMMAND of the next server in that slot, stamped on receipt by the agent (same host clock, ms)",
+        },
+      },
+    ];
+  } finally {
+    await fleet?.stop();
+    await server.stop();
+  }
+}
+
+async function startScenarioFleet(
+  server: BenchServer,
+  scenario: Scenario,
+  received: Map<string, number>,
+): Promise<Fleet> {
+  const token = await call(server, 'POST', '/api/v1/enrolment-tokens', server.admin, {
+    uses: scenario.servers.length,
+  });
+  const fleet = await startFleet({
+    serverUrl: server.url,
+    scenario,
+    enrolToken: String(token.body.token),
+    logger: silentLogger,
+    concurrency: 50,
+    reconnect: { baseMs: 200, maxMs: 2000 },
+  });
+  for (const agent of fleet.agents) {
+    const executor = agent.executor;
+    const original = executor.onCommand.bind(executor);
+    executor.onCommand = (command: CommandPayload, channel: CommandChannel) => {
+      if (!received.has(command.commandId)) received.set(command.commandId, Date.now());
+      original(command, channel);
+    };
+  }
+  await fleet.waitConnected(60_000);
+  await waitFor(
+    async () => {
+      const list = await call(server, 'GET', '/api/v1/servers', server.admin);
+      return ((list.body.servers as unknown[] | undefined)?.length ?? 0) >= scenario.servers.length;
+    },
+    60_000,
+    'every agent reported',
+  );
+  return fleet;
+}
+
+async function allEvents(server: BenchServer, id: string): Promise<AuditEvent[]> {
+  const list: AuditEvent[] = [];
+  let after = '';
+  for (let page = 0; page < 100; page++) {
+    const query = after ? `?after=${after}` : '';
+    const body = (await call(server, 'GET', `/api/v1/rollouts/${id}/events${query}`, server.admin)).body;
+    const events = (body.events ?? []) as AuditEvent[];
+    list.push(...events);
+    const last = events[events.length - 1];
+    if (events.length < 10_000 || !last) break;
+    after = last.id;
+  }
+  return list;
+}
+
+/**
+ * Pairs each freed slot with the server that took it: within a wave the k-th `server.succeeded` frees the slot
+ * of the (concurrency + k)-th server to start; the first servers of a later wave take the slots the previous
+ * wave's last success freed. Wave 0's first servers (started by the operator) are left out.
+ */
+function dispatchLatencies(
+  list: readonly AuditEvent[],
+  received: Map<string, number>,
+  waves: number[],
+): number[] {
+  const firstCommand = new Map<string, number>();
+  for (const [commandId, time] of received) {
+    const [, server, index] = commandId.split(':');
+    if (server === undefined || index !== '0') continue;
+    const key = server.toLowerCase();
+    firstCommand.set(key, Math.min(firstCommand.get(key) ?? Number.POSITIVE_INFINITY, time));
+  }
+  const succeeded = list
+    .filter((event) => event.type === 'server.succeeded' && event.server)
+    .map((event) => ({ server: String(event.server).toLowerCase(), at: Date.parse(event.at) }));
+  const starts = [...firstCommand.entries()]
+    .map(([server, at]) => ({ server, at }))
+    .sort((a, b) => a.at - b.at);
+  const latencies: number[] = [];
+  let offset = 0;
+  let previousWaveEnd: number | undefined;
+  for (const size of waves) {
+    // Servers in wave order of time: the wave's servers are the next `size` to start.
+    const waveStarts = starts.slice(offset, offset + size);
+    const names = new Set(waveStarts.map((s) => s.server));
+    const waveSucceeded = succeeded.filter((s) => names.has(s.server)).sort((a, b) => a.at - b.at);
+    waveStarts.forEach((start, i) => {
+      const trigger = i < CONCURRENCY ? previousWaveEnd : waveSucceeded[i - CONCURRENCY]?.at;
+      if (trigger !== undefined) latencies.push(start.at - trigger);
+    });
+    previousWaveEnd = waveSucceeded[waveSucceeded.length - 1]?.at;
+    offset += size;
+  }
+  return latencies;
+}
+
+/** How long each server took, server.started to server.succeeded (T plus the engine's per-step round trips). */
+function serverDurations(list: readonly AuditEvent[]): Record<string, number> {
+  const startedAt = new Map<string, number>();
+  const durations: number[] = [];
+  for (const event of list) {
+    if (!event.server) continue;
+    if (event.type === 'server.started') startedAt.set(event.server, Date.parse(event.at));
+    const start = startedAt.get(event.server);
+    if (event.type === 'server.succeeded' && start !== undefined)
+      durations.push((Date.parse(event.at) - start) / 1000);
+  }
+  const mean = durations.reduce((sum, d) => sum + d, 0) / Math.max(1, durations.length);
+  return {
+    mean: round(mean, 3),
+    p50: quantile(durations, 0.5),
+    p99: quantile(durations, 0.99),
+    max: Math.max(...durations),
+    meanOverheadMs: round((mean - T) * 1000, 1),
+  };
+}
+
+function countTypes(list: readonly AuditEvent[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const event of list) counts[event.type] = (counts[event.type] ?? 0) + 1;
+  return counts;
+}
