@@ -60,10 +60,13 @@ export class RolloutEngine implements CommandSink {
     this.deps.queue.start({
       tick: (data) => this.locked(data.rolloutId, async () => undefined),
       result: (data) => this.onResultJob(data),
-      watch: (data) =>
-        this.locked(data.rolloutId, async (work) =>
+      watch: async (data) => {
+        // Most watches fire after their step is done: a read without the lock lets those go at once.
+        if ((await this.store.run(data.rolloutId, data.server))?.commandId !== data.commandId) return;
+        await this.locked(data.rolloutId, async (work) =>
           watchCommand(work, await this.currentRun(work, data.server), data, this.deps.inventory, this.store),
-        ),
+        );
+      },
     });
   }
 

@@ -19,7 +19,7 @@ export async function withLock<T>(
     if (Date.now() > deadline)
       throw new ServerError('SRV_ERR_ROLLOUT_BUSY', 503, 'the rollout is busy; try again');
     await new Promise((resolve) => setTimeout(resolve, pause));
-    pause = Math.min(pause * 2, 50);
+    pause = Math.min(pause * 2, 10);
   }
   try {
     return await work();
