@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { formatPath, netbiosName, schemaIssues } from '@exrollout/core';
 import Type, { type Static } from 'typebox';
+import { writeJsonAtomically } from '../atomic-file.js';
 import { ClientError } from './errors.js';
 
 /** What the agent keeps after enrolment: where its server is, who it is, and the secret that proves it. */
@@ -59,20 +59,10 @@ export function parseCredential(text: string, path: string): StoredCredential {
 /** Writes the credential atomically (temporary file, then rename) with mode 0600, creating the directory. */
 export async function writeCredential(stateDir: string, record: StoredCredential): Promise<void> {
   const path = credentialPath(stateDir);
-  const temp = join(stateDir, `.${CREDENTIAL_FILE}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
     await mkdir(stateDir, { recursive: true, mode: 0o700 });
-    const file = await open(temp, 'wx', 0o600);
-    try {
-      await file.writeFile(`${JSON.stringify(record, null, 2)}\n`, 'utf8');
-      // The rename must not land before the data does, or a crash could leave an empty credential.
-      await file.sync();
-    } finally {
-      await file.close();
-    }
-    await rename(temp, path);
+    await writeJsonAtomically(stateDir, CREDENTIAL_FILE, record);
   } catch (error) {
-    await unlink(temp).catch(() => {});
     throw new ClientError('AGENT_ERR_STATE_WRITE', `cannot write ${path}: ${describe(error)}`, {
       cause: error,
     });

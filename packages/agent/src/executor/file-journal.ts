@@ -1,7 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, open, readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { formatPath, schemaIssues } from '@exrollout/core';
+import { writeJsonAtomically } from '../atomic-file.js';
 import type { AgentLogger } from '../client/logger.js';
 import { JournalError } from './errors.js';
 import { type CommandJournal, type DoneEntry, JournalEntry, JournalIndex } from './journal.js';
@@ -133,19 +134,9 @@ export class FileJournal implements CommandJournal {
 
   async #write(entry: JournalEntry): Promise<void> {
     const name = entryFileName(entry.commandId);
-    const temp = join(this.#dir, `.${name}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
     try {
-      const file = await open(temp, 'wx', 0o600);
-      try {
-        await file.writeFile(`${JSON.stringify(entry, null, 2)}\n`, 'utf8');
-        // The rename must not land before the data does, or a crash could leave an empty entry.
-        await file.sync();
-      } finally {
-        await file.close();
-      }
-      await rename(temp, join(this.#dir, name));
+      await writeJsonAtomically(this.#dir, name, entry);
     } catch (error) {
-      await unlink(temp).catch(() => {});
       throw new JournalError(
         'AGENT_ERR_JOURNAL_WRITE',
         `cannot write ${join(this.#dir, name)}: ${why(error)}`,
