@@ -1,4 +1,4 @@
-import type { InventoryStore } from '../stores/inventory-store.js';
+import type { InventoryStore, ServerRecord } from '../stores/inventory-store.js';
 import { commandIdFor, precheckLive, stepArgs, type Unfit } from './commands.js';
 import { jobIdFor } from './jobs.js';
 import type { ServerRun } from './model.js';
@@ -22,7 +22,7 @@ export async function startServer(
   work.setRun(started);
   work.event(SYSTEM, 'server.started', `${run.name} started (attempt ${run.attempt})`, run.name);
   if (unfit) return finishUnfit(work, started, unfit);
-  await issueStep(work, started, inventory, store);
+  await issueStep(work, started, inventory, store, record);
 }
 
 /** Sends the run's current step to its agent, passing over steps with nothing to do. */
@@ -31,9 +31,11 @@ export async function issueStep(
   initial: ServerRun,
   inventory: InventoryStore,
   store: RolloutStore,
+  // The server's live record, when the caller has just read it.
+  known?: ServerRecord,
 ): Promise<void> {
   let run = initial;
-  const record = await inventory.get(run.name);
+  const record = known ?? (await inventory.get(run.name));
   const peers = run.cluster ? await inventory.clusterPeers(run.cluster, run.name) : [];
   const updatedInRollout = run.cluster ? await updatedNodes(work, store, run.cluster) : new Set<string>();
   while (run.stepIndex < run.steps.length) {
