@@ -1,0 +1,5 @@
+import { describe, expect, it } from 'vitest';
+
+describe('chaos project', () => {
+  it('runs', () => expect(1).toBe(1));
+});
