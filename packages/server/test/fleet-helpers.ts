@@ -67,9 +67,12 @@ export async function fleetFor(
   return fleet;
 }
 
+/** Where the REST helpers below call: a test server, or a server process with an admin token. */
+export type Operator = Pick<TestServer, 'url' | 'admin'>;
+
 /** Creates a rollout with a policy (package hash filled in) and returns its id. */
 export async function createRollout(
-  server: TestServer,
+  server: Operator,
   policy: Record<string, unknown>,
   selection?: Record<string, unknown>,
 ): Promise<string> {
@@ -85,6 +88,7 @@ export async function createRollout(
 export interface TestRollout {
   state: string;
   reason: string | null;
+  rollbackId?: string;
   counts: Record<string, number>;
   waves: {
     name: string;
@@ -94,6 +98,8 @@ export interface TestRollout {
       state: string;
       toBuild: string | null;
       step: string | null;
+      steps: string[];
+      progress?: { message: string; percent?: number };
       error: { code: string; message: string } | null;
       attempt: number;
     }[];
@@ -101,13 +107,13 @@ export interface TestRollout {
 }
 
 /** GET the rollout. */
-export async function rollout(server: TestServer, id: string): Promise<TestRollout> {
+export async function rollout(server: Operator, id: string): Promise<TestRollout> {
   return (await api(server, 'GET', `/api/v1/rollouts/${id}`, server.admin)).body as unknown as TestRollout;
 }
 
 /** Waits until the rollout is in one of the states. */
 export async function until(
-  server: TestServer,
+  server: Operator,
   id: string,
   states: readonly string[],
   timeoutMs = 20_000,
@@ -126,7 +132,7 @@ export async function until(
 
 /** The audit events of a rollout. */
 export async function events(
-  server: TestServer,
+  server: Operator,
   id: string,
 ): Promise<
   {

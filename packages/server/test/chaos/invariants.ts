@@ -1,0 +1,206 @@
+import type { FleetAgent } from '@exrollout/fleet-sim';
+import { expect } from 'vitest';
+import { events, type Operator, rollout, type TestRollout } from '../fleet-helpers.js';
+import { api } from '../helpers.js';
+
+/** The build KB959241 takes a server to. */
+export const TARGET_BUILD = '8.1.340.1';
+
+type AuditEvent = Awaited<ReturnType<typeof events>>[number];
+
+/** The builds each simulated host went through since recording began: `[target]` for one install. */
+export interface BuildHistory {
+  of(name: string): string[];
+  stop(): void;
+}
+
+/** Starts recording every build change of each agent's simulated host; call before the rollout starts. */
+export function recordBuilds(agents: readonly FleetAgent[]): BuildHistory {
+  const builds = new Map<string, string[]>(agents.map((agent) => [agent.name, []]));
+  const stops = agents.map((agent) => {
+    let build = agent.driver.state().server.build;
+    return agent.driver.onChange((state) => {
+      if (state.server.build !== build) builds.get(agent.name)?.push(state.server.build);
+      build = state.server.build;
+    });
+  });
+  return {
+    of: (name) => [...(builds.get(name) ?? [])],
+    stop: () => {
+      for (const stop of stops) stop();
+    },
+  };
+}
+
+/** The builds a server reported, oldest first, from its history on the server (`GET /api/v1/servers/:name`). */
+export async function buildsReported(server: Operator, name: string): Promise<string[]> {
+  const detail = await api(server, 'GET', `/api/v1/servers/${name}`, server.admin);
+  return (detail.body.history as unknown as { to: string }[]).map((change) => change.to).reverse();
+}
+
+/** One server's audit trail as `type:step` entries, in stream order. */
+export function trail(list: readonly AuditEvent[], server: string): string[] {
+  return list
+    .filter((event) => event.server?.toLowerCase() === server.toLowerCase())
+    .map((event) => `${event.type.replace(/^server\./, '')}${event.data?.step ? `:${event.data.step}` : ''}`);
+}
+
+/** The trail of a server that succeeded: started, each step started then succeeded, and `end`. */
+export function successTrail(steps: readonly string[], end = 'succeeded'): string[] {
+  return ['started', ...steps.flatMap((step) => [`step-started:${step}`, `step-succeeded:${step}`]), end];
+}
+
+/**
+ * Checks a server's trail against the one expected, entry by entry and in order, except that a step may lack its
+ * `step-started` (the engine records it on the agent's COMMAND_ACK, and an ACK lost with a dying process or
+ * connection is not made up for); returns those steps, as `<server>:<step>`.
+ */
+export function expectTrail(
+  actual: readonly string[],
+  expected: readonly string[],
+  server: string,
+): string[] {
+  const missing = expected.filter((entry) => entry.startsWith('step-started:') && !actual.includes(entry));
+  expect(actual, server).toEqual(expected.filter((entry) => !missing.includes(entry)));
+  return missing.map((entry) => `${server}:${entry.slice('step-started:'.length)}`);
+}
+
+/** The rollout's own events (no server), by type, in stream order. */
+export function rolloutTrail(list: readonly AuditEvent[]): string[] {
+  return list.filter((event) => !event.server).map((event) => event.type);
+}
+
+/** What a completed rollout's own trail is: created, started, each wave but the last completed, completed. */
+export function completedRolloutTrail(waves: number): string[] {
+  // The engine records the last wave's end as the rollout's: it has no wave.completed of its own.
+  return [
+    'rollout.created',
+    'rollout.started',
+    ...Array.from({ length: waves - 1 }, () => 'wave.completed'),
+    'rollout.completed',
+  ];
+}
+
+/** What the checks below may look at besides the server: the fleet's agents and their hosts' build history. */
+export interface Witnesses {
+  readonly agents?: readonly FleetAgent[];
+  readonly builds?: BuildHistory;
+  readonly timeoutMs?: number;
+}
+
+/** A rollout that passed the checks, and the steps whose `step-started` is missing from its audit trail. */
+export interface Checked {
+  readonly view: TestRollout;
+  readonly unacked: readonly string[];
+}
+
+/**
+ * Waits for the rollout to complete and checks that nothing was lost or done twice: every server succeeded on
+ * the target build at its first attempt, its audit trail is whole and in order, the rollout's own events are all
+ * there; for fleet agents also that the host changed build once and the agent started each command once.
+ */
+export async function expectCompletedOnce(
+  server: Operator,
+  id: string,
+  witnesses: Witnesses = {},
+): Promise<Checked> {
+  const done = await waitFinished(server, id, witnesses.timeoutMs ?? 60_000);
+  expect(done.state, done.reason ?? '').toBe('completed');
+  const runs = done.waves.flatMap((wave) => wave.servers);
+  expect(done.counts).toMatchObject({ succeeded: runs.length, failed: 0, skipped: 0, running: 0 });
+  const list = await events(server, id);
+  const unacked = runs.flatMap((run) => {
+    expect(run.toBuild, run.name).toBe(TARGET_BUILD);
+    expect(run.attempt, run.name).toBe(1);
+    return expectTrail(trail(list, run.name), successTrail(run.steps), run.name);
+  });
+  expect(rolloutTrail(list)).toEqual(completedRolloutTrail(done.waves.length));
+  for (const agent of witnesses.agents ?? []) {
+    expect(agent.driver.state().installedUpdates, agent.name).toHaveLength(1);
+    if (witnesses.builds) expect(witnesses.builds.of(agent.name), agent.name).toEqual([TARGET_BUILD]);
+    await expectEachCommandStartedOnce(agent, id, runs);
+  }
+  return { view: done, unacked };
+}
+
+/**
+ * Waits for the rollback of a completed rollout to end and checks it the same way: every server rolled back to
+ * `fromBuild` once, each rollback server's trail whole, each host went to the target and back, once each.
+ */
+export async function expectRolledBackOnce(
+  server: Operator,
+  id: string,
+  fromBuild: string,
+  witnesses: Witnesses = {},
+): Promise<Checked> {
+  const deadline = Date.now() + (witnesses.timeoutMs ?? 60_000);
+  let parent = await rollout(server, id);
+  while (parent.state === 'rolling-back' && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    parent = await rollout(server, id);
+  }
+  expect(parent.state, parent.reason ?? '').toBe('rolled-back');
+  const rollbackId = String(parent.rollbackId);
+  const rollback = await rollout(server, rollbackId);
+  const runs = rollback.waves.flatMap((wave) => wave.servers);
+  expect(rollback.counts).toMatchObject({ 'rolled-back': runs.length, failed: 0, skipped: 0, running: 0 });
+  const list = await events(server, rollbackId);
+  const unacked = runs.flatMap((run) => {
+    expect(run.toBuild, run.name).toBe(fromBuild);
+    return expectTrail(trail(list, run.name), successTrail(run.steps, 'rolled-back'), run.name);
+  });
+  for (const agent of witnesses.agents ?? []) {
+    expect(agent.driver.state().installedUpdates, agent.name).toHaveLength(0);
+    if (witnesses.builds)
+      expect(witnesses.builds.of(agent.name), agent.name).toEqual([TARGET_BUILD, fromBuild]);
+    await expectEachCommandStartedOnce(agent, rollbackId, runs);
+  }
+  return { view: rollback, unacked };
+}
+
+/** Waits until the rollout is completed, halted or aborted (it says why in `reason` when it stops short). */
+export async function waitFinished(server: Operator, id: string, timeoutMs: number): Promise<TestRollout> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const view = await rollout(server, id);
+    if (['completed', 'halted', 'aborted'].includes(view.state)) return view;
+    if (Date.now() > deadline)
+      throw new Error(
+        `rollout ${id} still ${view.state} after ${timeoutMs} ms: ${JSON.stringify(view.counts)}`,
+      );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+// Command ids are `<rollout>:<server>:<step index>:<step>:<attempt>`; the agent's journal counts each start.
+async function expectEachCommandStartedOnce(
+  agent: FleetAgent,
+  id: string,
+  runs: readonly TestRollout['waves'][number]['servers'][number][],
+): Promise<void> {
+  const run = runs.find((one) => one.name === agent.name);
+  if (!run) return;
+  for (const [index, step] of run.steps.entries()) {
+    const entry = await agent.journal.get(`${id}:${agent.name}:${index}:${step}:1`);
+    expect(entry, `${agent.name} ${step}`).toMatchObject({ state: 'done', attempts: 1 });
+    expect(await agent.journal.get(`${id}:${agent.name}:${index}:${step}:2`)).toBeUndefined();
+  }
+}
+
+/** Counts the faults a chaos file injects, for its one-line summary. */
+export class FaultTally {
+  private readonly counts = new Map<string, number>();
+
+  constructor(private readonly file: string) {}
+
+  /** Adds `n` faults (or rollouts, or checks) of a kind. */
+  add(kind: string, n = 1): void {
+    this.counts.set(kind, (this.counts.get(kind) ?? 0) + n);
+  }
+
+  /** `[chaos] <file>: kind n, kind n, ...` */
+  line(): string {
+    const parts = [...this.counts].map(([kind, n]) => `${kind} ${n}`);
+    return `[chaos] ${this.file}: ${parts.join(', ')}`;
+  }
+}
