@@ -35,7 +35,9 @@ export function serverEnv(prefix: string, extra: Record<string, string> = {}): N
 
 /** Starts a server process and resolves once it logs the address it listens on. */
 export async function startServerProcess(env: NodeJS.ProcessEnv, instanceId: string): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [SERVER_BIN, 'start'], {
+  // EXR_SERVER_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) profiles the server of a test or bench.
+  const nodeArgs = process.env.EXR_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, SERVER_BIN, 'start'], {
     env: { ...env, EXR_INSTANCE_ID: instanceId },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

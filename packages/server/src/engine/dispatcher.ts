@@ -53,15 +53,12 @@ export async function dispatch(work: Work, store: RolloutStore, inventory: Inven
         );
         return;
       case 'complete':
+        waveCompleted(work, work.meta.currentWave);
         work.setMeta({ state: 'completed', reason: '' });
         work.event(SYSTEM, 'rollout.completed', 'every wave has finished');
         return;
       case 'advance':
-        work.event(
-          SYSTEM,
-          'wave.completed',
-          `wave ${decision.completedWave + 1} (${work.plan.waves[decision.completedWave]?.name}) completed`,
-        );
+        waveCompleted(work, decision.completedWave);
         work.setMeta({
           currentWave: decision.completedWave + 1,
           previousWaveCompletedAt: work.now.toISOString(),
@@ -103,6 +100,11 @@ export async function dispatch(work: Work, store: RolloutStore, inventory: Inven
         continue;
     }
   }
+}
+
+function waveCompleted(work: Work, wave: number): void {
+  const name = work.plan.waves[wave]?.name;
+  if (name) work.event(SYSTEM, 'wave.completed', `wave ${wave + 1} (${name}) completed`);
 }
 
 function hold(work: Work, reason: string, until: Date | undefined): void {

@@ -15,6 +15,7 @@ import type { Logger } from '../logger.js';
 import type { RedisKeys } from '../redis-keys.js';
 import type { InventoryStore } from '../stores/inventory-store.js';
 import { applyAction, applyServerAction, type RolloutAction, type ServerAction } from './actions.js';
+import { type BatchItem, RolloutBatcher } from './batcher.js';
 import { rolloutOfCommand } from './commands.js';
 import { dispatch } from './dispatcher.js';
 import { type JobData, jobIdFor } from './jobs.js';
@@ -26,7 +27,7 @@ import { applyResult, watchCommand } from './results.js';
 import { planRollback, type RollbackScope, scopeLabel } from './rollback.js';
 import { RolloutStore } from './store.js';
 import { type RolloutView, rolloutView } from './views.js';
-import { Work } from './work.js';
+import { type Delivery, Work } from './work.js';
 
 /** What the engine needs. */
 export interface EngineDeps {
@@ -50,20 +51,22 @@ const TERMINAL = new Set(['completed', 'aborted', 'rolled-back']);
 /** Runs rollouts: operator actions, the dispatcher, step results and command watches, all under a per-rollout lock. */
 export class RolloutEngine implements CommandSink {
   readonly store: RolloutStore;
+  private readonly batcher: RolloutBatcher<Work>;
 
   constructor(private readonly deps: EngineDeps) {
     this.store = new RolloutStore(deps.redis, deps.keys);
+    this.batcher = new RolloutBatcher((id, items) => this.runLocked(id, items));
   }
 
   /** Starts processing this instance's share of the engine's jobs. */
   start(): void {
     this.deps.queue.start({
-      tick: (data) => this.locked(data.rolloutId, async () => undefined),
-      result: (data) => this.onResultJob(data),
+      tick: (data) => this.shared(data.rolloutId, async () => undefined),
+      result: (data) => this.applyResultData(data),
       watch: async (data) => {
         // Most watches fire after their step is done: a read without the lock lets those go at once.
         if ((await this.store.run(data.rolloutId, data.server))?.commandId !== data.commandId) return;
-        await this.locked(data.rolloutId, async (work) =>
+        await this.shared(data.rolloutId, async (work) =>
           watchCommand(work, await this.currentRun(work, data.server), data, this.deps.inventory, this.store),
         );
       },
@@ -135,7 +138,7 @@ export class RolloutEngine implements CommandSink {
       await this.act(meta.rollbackId, action, actor, reason);
       return this.view(id);
     }
-    await this.locked(
+    await this.exclusive(
       id,
       async (work) => applyAction(work, action, actor, reason),
       (work) => {
@@ -159,7 +162,7 @@ export class RolloutEngine implements CommandSink {
     actor: string,
     reason?: string,
   ): Promise<RolloutView> {
-    await this.locked(id, async (work) =>
+    await this.exclusive(id, async (work) =>
       applyServerAction(work, await this.currentRun(work, server), action, actor, reason),
     );
     return this.view(id);
@@ -174,10 +177,10 @@ export class RolloutEngine implements CommandSink {
         'a rollback needs a reason; it is kept in the audit trail',
       );
     let childId = '';
-    await this.locked(id, async (work) => {
+    await this.exclusive(id, async (work) => {
       childId = await this.createRollback(work, scope, actor, reason);
     });
-    await this.locked(childId, async () => undefined);
+    await this.exclusive(childId, async () => undefined);
     return this.view(id);
   }
 
@@ -346,17 +349,10 @@ export class RolloutEngine implements CommandSink {
         ...(error ? { error } : {}),
         details,
       };
-      await this.deps.queue.add([
-        {
-          name: 'result',
-          data,
-          jobId: jobIdFor('result', commandId, randomBytes(4).toString('hex')),
-          delayMs: 0,
-        },
-      ]);
+      await this.applyResultNow(data);
       return undefined;
     }
-    await this.locked(outstanding.rolloutId, async (work) => {
+    await this.shared(outstanding.rolloutId, async (work) => {
       const run = await this.currentRun(work, outstanding.server);
       if (run?.commandId !== commandId || run.state !== 'running') return;
       if (message.type === 'COMMAND_ACK') {
@@ -387,8 +383,29 @@ export class RolloutEngine implements CommandSink {
     return command ? commandMessage(command) : undefined;
   }
 
-  private async onResultJob(data: JobData<'result'>): Promise<void> {
-    await this.locked(data.rolloutId, async (work) => {
+  // Applied at once, with whatever else waits for the rollout; if that fails (Redis went away), a result job
+  // retries it for minutes, and if even that cannot be added, the command's watch asks the agent again.
+  private async applyResultNow(data: JobData<'result'>): Promise<void> {
+    try {
+      await this.applyResultData(data);
+    } catch (error) {
+      this.deps.logger.warn(
+        { err: error, commandId: data.commandId },
+        'applying a step result failed; queued to retry',
+      );
+      await this.deps.queue.add([
+        {
+          name: 'result',
+          data,
+          jobId: jobIdFor('result', data.commandId, randomBytes(4).toString('hex')),
+          delayMs: 0,
+        },
+      ]);
+    }
+  }
+
+  private async applyResultData(data: JobData<'result'>): Promise<void> {
+    await this.shared(data.rolloutId, async (work) => {
       const applied = await applyResult(
         work,
         await this.currentRun(work, data.server),
@@ -408,23 +425,37 @@ export class RolloutEngine implements CommandSink {
     return work.changedRun(server) ?? (await this.store.run(work.meta.id, server));
   }
 
-  private async locked(
+  // An agent's message or a job: applied together with the others that queued up for the same rollout.
+  private shared(id: string, change: (work: Work) => Promise<void>): Promise<void> {
+    return this.batcher.submit(id, { change, exclusive: false });
+  }
+
+  // An operator's action: applied alone, so that its refusal cannot undo anyone else's change.
+  private exclusive(
     id: string,
     change: (work: Work) => Promise<void>,
     verify?: (work: Work) => void,
   ): Promise<void> {
-    const work = await withLock(this.deps.redis, this.deps.keys.rolloutLock(id), async () => {
+    return this.batcher.submit(id, { change, exclusive: true, ...(verify ? { verify } : {}) });
+  }
+
+  private async runLocked(id: string, items: readonly BatchItem<Work>[]): Promise<void> {
+    const work = await withLock(this.deps.redis, this.deps.keys.rolloutLock(id), async (signal) => {
       const meta = await this.store.meta(id);
       const plan = await this.store.plan(id);
       if (!meta || !plan) throw notFound(`rollout ${id}`);
       const current = new Work(meta, plan, findUpdate(meta.update), new Date(), new Map());
-      await change(current);
+      for (const item of items) await item.change(current);
       if (current.meta.state === 'running') await dispatch(current, this.store, this.deps.inventory);
-      verify?.(current);
+      for (const item of items) item.verify?.(current);
       // Jobs first: if the commit then fails they find nothing to do; the other way round, a commit whose jobs
       // were lost (Redis went away in between) would leave a command nobody watches or redelivers.
+      // Work that ran out of time writes nothing: the lock may be someone else's by now.
+      signal.throwIfAborted();
       await this.deps.queue.add(current.jobs);
+      signal.throwIfAborted();
       await this.store.commit(id, current.changes());
+      signal.throwIfAborted();
       await this.propagateToParent(current);
       return current;
     });
@@ -432,18 +463,21 @@ export class RolloutEngine implements CommandSink {
   }
 
   private async afterCommit(work: Work): Promise<void> {
-    for (const delivery of work.deliveries) {
-      const message: ServerMessage =
-        delivery.kind === 'command'
-          ? commandMessage(delivery.command)
-          : {
-              version: PROTOCOL_VERSION,
-              type: 'CANCEL',
-              payload: { commandId: delivery.commandId, reason: delivery.reason },
-            };
-      const name = delivery.kind === 'command' ? delivery.command.server : delivery.server;
-      await this.deps.bus.publish({ type: 'agent-message', name, message });
-    }
+    await Promise.all(work.deliveries.map((delivery) => this.deliver(delivery)));
+  }
+
+  private async deliver(delivery: Delivery): Promise<void> {
+    const message: ServerMessage =
+      delivery.kind === 'command'
+        ? commandMessage(delivery.command)
+        : {
+            version: PROTOCOL_VERSION,
+            type: 'CANCEL',
+            payload: { commandId: delivery.commandId, reason: delivery.reason },
+          };
+    const name = delivery.kind === 'command' ? delivery.command.server : delivery.server;
+    // One connection sends in order, so a CANCEL still goes before the COMMAND that follows it.
+    await this.deps.bus.publish({ type: 'agent-message', name, message });
   }
 
   private async refuseOverlap(names: readonly string[]): Promise<void> {

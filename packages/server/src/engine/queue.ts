@@ -2,6 +2,7 @@ import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import Value from 'typebox/value';
 import type { Logger } from '../logger.js';
+import { BLOCKING } from '../redis.js';
 import { JOBS, type JobData, type JobName, ROLLOUT_QUEUE } from './jobs.js';
 import type { PendingJob } from './work.js';
 
@@ -32,21 +33,27 @@ export class JobQueue {
     this.queue.on('error', (error) => logger.error({ err: error }, 'job queue error'));
   }
 
-  /** Adds jobs; a job id already waiting or delayed is not added twice. */
+  /** Adds jobs in one round trip; a job id already waiting or delayed is not added twice. */
   async add(jobs: readonly PendingJob[]): Promise<void> {
-    for (const job of jobs) {
+    if (jobs.length === 0) return;
+    for (const job of jobs)
       if (!Value.Check(JOBS[job.name], job.data))
         throw new Error(`invalid ${job.name} job payload: ${JSON.stringify(job.data)}`);
-      await this.queue.add(job.name, job.data, {
-        jobId: job.jobId,
-        ...(job.delayMs > 0 ? { delay: job.delayMs } : {}),
-        // Long enough to ride out a Redis restart or failover (about eight minutes in all); every job is idempotent.
-        attempts: 10,
-        backoff: { type: 'exponential', delay: 500 },
-        removeOnComplete: { age: 3600, count: 10_000 },
-        removeOnFail: { age: 24 * 3600 },
-      });
-    }
+    await this.queue.addBulk(
+      jobs.map((job) => ({
+        name: job.name,
+        data: job.data,
+        opts: {
+          jobId: job.jobId,
+          ...(job.delayMs > 0 ? { delay: job.delayMs } : {}),
+          // Long enough to ride out a Redis restart or failover (about eight minutes in all); every job is idempotent.
+          attempts: 10,
+          backoff: { type: 'exponential' as const, delay: 500 },
+          removeOnComplete: { age: 3600, count: 10_000 },
+          removeOnFail: { age: 24 * 3600 },
+        },
+      })),
+    );
   }
 
   /** Starts processing jobs with the handlers. */
@@ -88,7 +95,7 @@ export class JobQueue {
 
   private connection(redis: Redis): Redis {
     // BullMQ needs its own connections, and blocking ones must never give up retrying.
-    const connection = redis.duplicate({ maxRetriesPerRequest: null });
+    const connection = redis.duplicate({ ...BLOCKING, maxRetriesPerRequest: null });
     this.connections.push(connection);
     return connection;
   }

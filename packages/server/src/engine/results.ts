@@ -18,10 +18,14 @@ export async function applyResult(
   store: RolloutStore,
 ): Promise<boolean> {
   if (run?.state !== 'running' || run.commandId !== result.commandId) return false;
-  work.doneCommand = result.commandId;
+  work.doneCommands.push(result.commandId);
   work.agentCommands.push({ server: run.name, command: null });
   const step = run.steps[run.stepIndex];
   const actor = `agent:${run.name}`;
+  // An agent answering from its journal sends no ACK (and an ACK can die with a connection): the trail still
+  // shows the step starting before it ends.
+  if (!run.acked)
+    work.event(actor, 'server.step-started', `${run.name}: ${step} started`, run.name, { step });
   if (result.outcome === 'failed') {
     const error = result.error ?? { code: 'AGENT_ERROR', message: 'the step failed without saying why' };
     // A precheck that finds the server no longer fits skips it; anything else is a failure to look at.
@@ -127,7 +131,7 @@ function giveUp(
   code: string,
   message: string,
 ): void {
-  if (run.commandId) work.doneCommand = run.commandId;
+  if (run.commandId) work.doneCommands.push(run.commandId);
   work.agentCommands.push({ server: run.name, command: null });
   work.event(SYSTEM, 'server.gave-up', `${run.name}: ${message}`, run.name, { code });
   finishUnfit(work, run, { outcome, code, message });

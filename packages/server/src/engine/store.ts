@@ -8,7 +8,7 @@ export interface RolloutChanges {
   readonly meta?: Partial<Omit<RolloutMeta, 'id' | 'plan' | 'policy' | 'createdAt' | 'createdBy' | 'update'>>;
   readonly runs?: readonly ServerRun[];
   readonly events?: readonly Omit<RolloutEvent, 'id'>[];
-  readonly doneCommand?: string;
+  readonly doneCommands?: readonly string[];
   /** Set (or clear, with `command: null`) the command outstanding for an agent. */
   readonly agentCommands?: readonly {
     readonly server: string;
@@ -148,7 +148,7 @@ export class RolloutStore {
       );
     for (const run of changes.runs ?? []) this.writeRun(multi, id, run);
     for (const event of changes.events ?? []) this.appendEvent(multi, id, event);
-    if (changes.doneCommand) multi.sadd(this.keys.doneCommands(id), changes.doneCommand);
+    if (changes.doneCommands?.length) multi.sadd(this.keys.doneCommands(id), ...changes.doneCommands);
     for (const { server, command } of changes.agentCommands ?? []) {
       if (command) multi.set(this.keys.agentCommand(server), JSON.stringify(command));
       else multi.del(this.keys.agentCommand(server));

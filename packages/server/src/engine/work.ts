@@ -23,7 +23,8 @@ export class Work {
   readonly agentCommands: { server: string; command: OutstandingCommand | null }[] = [];
   readonly deliveries: Delivery[] = [];
   readonly jobs: PendingJob[] = [];
-  doneCommand: string | undefined;
+  /** Commands whose results this work applied (or gave up on). */
+  readonly doneCommands: string[] = [];
   private metaChanged = false;
 
   constructor(
@@ -94,7 +95,7 @@ export class Work {
       ...(this.metaChanged ? { meta } : {}),
       runs: [...this.runs.values()],
       events: this.events,
-      ...(this.doneCommand ? { doneCommand: this.doneCommand } : {}),
+      doneCommands: this.doneCommands,
       agentCommands: this.agentCommands,
     };
   }

@@ -15,7 +15,6 @@ import { type AgentProcess, readJournal, startAgentProcess } from './agent-proce
 import {
   type BuildHistory,
   buildsReported,
-  type Checked,
   expectCompletedOnce,
   expectRolledBackOnce,
   FaultTally,
@@ -110,11 +109,9 @@ async function testServer(): Promise<TestServer> {
   return started;
 }
 
-function completed(fleet: Fleet, checked: Checked, kind = 'rollouts completed'): void {
+function completed(fleet: Fleet, kind = 'rollouts completed'): void {
   tally.add(kind);
   tally.add('servers verified', fleet.agents.length);
-  tally.add('step-started missing (ACK lost)', checked.unacked.length);
-  if (checked.unacked.length > 0) console.log(`[chaos] no step-started for ${checked.unacked.join(', ')}`);
 }
 
 describe('process faults: nothing is lost when a process dies', () => {
@@ -129,7 +126,8 @@ describe('process faults: nothing is lost when a process dies', () => {
     await a.kill9();
     tally.add('server kill -9');
     balancer.setBackends([Number(new URL(b.url).port)]);
-    completed(fleet, await expectCompletedOnce(operator, id, { agents: fleet.agents, builds }));
+    await expectCompletedOnce(operator, id, { agents: fleet.agents, builds });
+    completed(fleet);
   });
 
   it('kill -9 of the only instance mid-wave, then a restart: the rollout goes on where it was', async () => {
@@ -142,7 +140,8 @@ describe('process faults: nothing is lost when a process dies', () => {
     tally.add('server kill -9');
     await new Promise((resolve) => setTimeout(resolve, 500));
     await server(env, 'instance-a-restarted');
-    completed(fleet, await expectCompletedOnce(operator, id, { agents: fleet.agents, builds }));
+    await expectCompletedOnce(operator, id, { agents: fleet.agents, builds });
+    completed(fleet);
   });
 
   it('kill -9 of the only instance in the middle of a rollback, then a restart: the rollback goes on', async () => {
@@ -163,8 +162,8 @@ describe('process faults: nothing is lost when a process dies', () => {
     await a.kill9();
     tally.add('server kill -9');
     await server(env, 'instance-a-restarted');
-    const checked = await expectRolledBackOnce(operator, id, FROM_BUILD, { agents: fleet.agents, builds });
-    completed(fleet, checked, 'rollouts completed then rolled back');
+    await expectRolledBackOnce(operator, id, FROM_BUILD, { agents: fleet.agents, builds });
+    completed(fleet, 'rollouts completed then rolled back');
   });
 
   it('Redis restarted (AOF on) mid-rollout: the rollout goes on', async () => {
@@ -184,7 +183,8 @@ describe('process faults: nothing is lost when a process dies', () => {
     await eventually(async () => (await counted(operator, id, 'succeeded')) >= 2, 20_000, 'two done');
     await redis.restart();
     tally.add('redis restart');
-    completed(fleet, await expectCompletedOnce(operator, id, { agents: fleet.agents, builds }));
+    await expectCompletedOnce(operator, id, { agents: fleet.agents, builds });
+    completed(fleet);
   });
 
   it('kill -9 of a real agent process during the install, then a restart: the install finishes once', async () => {
@@ -211,7 +211,8 @@ describe('process faults: nothing is lost when a process dies', () => {
     });
 
     const second = agentProcess(real.restartFlags);
-    completed(fleet, await expectCompletedOnce(test, id, { agents: fleet.agents, builds }));
+    await expectCompletedOnce(test, id, { agents: fleet.agents, builds });
+    completed(fleet);
     tally.add('servers verified');
     await expectInstalledOnceOnDisk(real.stateDir, id, installId);
     const finished = (logs: Record<string, unknown>[]) =>
@@ -246,10 +247,8 @@ describe('process faults: nothing is lost when a process dies', () => {
         await fleet.reconnect(cut.name);
       }),
     );
-    completed(
-      fleet,
-      await expectCompletedOnce(test, id, { agents: fleet.agents, builds, timeoutMs: 90_000 }),
-    );
+    await expectCompletedOnce(test, id, { agents: fleet.agents, builds, timeoutMs: 90_000 });
+    completed(fleet);
   });
 });
 
