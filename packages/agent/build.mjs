@@ -24,6 +24,9 @@ await build({
   // ws loads these native speed-ups only if they are installed; the bundle runs without them.
   external: ['bufferutil', 'utf-8-validate'],
   legalComments: 'none',
+  // Whitespace and syntax only: identifiers keep their names, so a stack trace from a mail server stays readable.
+  minifyWhitespace: true,
+  minifySyntax: true,
   sourcemap: false,
   logLevel: 'warning',
 });

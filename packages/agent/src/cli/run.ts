@@ -1,6 +1,7 @@
 import { AgentClient } from '../client/agent-client.js';
 import { readCredential, type StoredCredential, writeCredential } from '../client/credentials.js';
 import { enrol } from '../client/enrol.js';
+import type { EnrolFetch } from '../client/http-post.js';
 import type { AgentLogger } from '../client/logger.js';
 import { AGENT_VERSION } from '../client/version.js';
 import type { HostDriver } from '../drivers/types.js';
@@ -26,7 +27,7 @@ export interface RunDeps {
   };
   /** Builds the host driver for the enrolled name. */
   readonly createDriver: (choice: DriverChoice, name: string, logger: AgentLogger) => Promise<HostDriver>;
-  readonly fetch?: typeof fetch;
+  readonly fetch?: EnrolFetch;
 }
 
 /** Enrols if asked, then runs the agent until a signal (exit 0) or a refused credential (exit 3). */

@@ -1,4 +1,5 @@
 import { ClientError } from './errors.js';
+import { type EnrolFetch, httpPost } from './http-post.js';
 import { enrolUrl } from './url.js';
 
 /** What a successful enrolment returns: the name the server recorded and the agent's own credential. */
@@ -9,8 +10,8 @@ export interface Enrolment {
 
 /** Knobs of an enrolment request; tests pass their own fetch. */
 export interface EnrolOptions {
-  /** The fetch to use. @default globalThis.fetch */
-  readonly fetch?: typeof fetch;
+  /** How to POST. @default httpPost (node:http, not the global fetch) */
+  readonly fetch?: EnrolFetch;
   /** Give up after this long, in milliseconds. @default 30000 */
   readonly timeoutMs?: number;
 }
@@ -23,8 +24,8 @@ export async function enrol(
   options: EnrolOptions = {},
 ): Promise<Enrolment> {
   const url = enrolUrl(serverUrl);
-  const doFetch = options.fetch ?? globalThis.fetch;
-  let response: Response;
+  const doFetch = options.fetch ?? httpPost;
+  let response: Awaited<ReturnType<EnrolFetch>>;
   let body: unknown;
   try {
     response = await doFetch(url, {
@@ -80,10 +81,10 @@ function serverMessage(body: unknown): string | undefined {
   return parts.length > 0 ? parts.join(': ') : undefined;
 }
 
-// fetch reports every network failure as TypeError('fetch failed'); the useful part is in its cause.
+// node:http reports a code (ECONNREFUSED...); fetch, which tests may pass, puts it in the cause.
 function networkReason(error: unknown): string {
   if (error instanceof Error && error.name === 'TimeoutError') return 'no answer in time';
-  const cause = error instanceof Error ? error.cause : undefined;
+  const cause = error instanceof Error ? (error.cause ?? error) : undefined;
   const code = (cause as { code?: unknown } | undefined)?.code;
   if (typeof code === 'string') return code === 'ECONNREFUSED' ? 'connection refused' : code;
   if (cause instanceof Error) return cause.message;
