@@ -56,6 +56,7 @@ export async function agentIdleBench(options: BenchOptions): Promise<BenchResult
     const enrol = await call(server, 'POST', '/api/v1/enrolment-tokens', server.admin, { uses: 1 });
     const agent = spawnChild(
       [
+        ...(process.env.EXR_AGENT_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
         BUNDLE,
         '--server',
         server.url,

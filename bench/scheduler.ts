@@ -15,6 +15,7 @@ interface AuditEvent {
   readonly at: string;
   readonly type: string;
   readonly server?: string;
+  readonly data?: { readonly step?: string };
 }
 
 /** 20 Internet-facing CAS, 80 internal CAS and 900 others, no clusters, every install T and every other step instant. */
@@ -100,6 +101,7 @@ export async function schedulerBench(options: BenchOptions): Promise<BenchResult
           idealSeconds: ideal,
           succeeded: counts['server.succeeded'] ?? 0,
           serverSeconds: serverDurations(list),
+          stepGapsMs: stepGaps(list, received),
           counts,
         },
       },
@@ -247,4 +249,58 @@ function countTypes(list: readonly AuditEvent[]): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const event of list) counts[event.type] = (counts[event.type] ?? 0) + 1;
   return counts;
+}
+
+/**
+ * Where a server's time goes, per step, as quantiles in ms: `deliver` from the step being issued (the server's
+ * start, or the previous step's success) to its COMMAND reaching the agent; `ack` from issue to the step-started
+ * event; `finish` from step-started to step-succeeded (the step's own time plus the result's way back).
+ */
+function stepGaps(list: readonly AuditEvent[], received: Map<string, number>): Record<string, unknown> {
+  const issuedAt = new Map<string, number>();
+  const startedAt = new Map<string, number>();
+  const gaps: Record<string, number[]> = {};
+  const add = (key: string, value: number) => {
+    const bucket = gaps[key] ?? [];
+    bucket.push(value);
+    gaps[key] = bucket;
+  };
+  const received0 = new Map<string, number>();
+  for (const [commandId, time] of received) {
+    const [, server, index] = commandId.split(':');
+    if (server !== undefined && index !== undefined) received0.set(`${server.toLowerCase()}#${index}`, time);
+  }
+  const stepIndex = new Map<string, number>();
+  for (const event of list) {
+    if (!event.server) continue;
+    const server = event.server.toLowerCase();
+    const at = Date.parse(event.at);
+    const step = event.data?.step ?? '';
+    if (event.type === 'server.started') {
+      issuedAt.set(server, at);
+      stepIndex.set(server, 0);
+    } else if (event.type === 'server.step-started') {
+      const issued = issuedAt.get(server);
+      if (issued !== undefined) add(`${step}.ack`, at - issued);
+      const got = received0.get(`${server}#${stepIndex.get(server) ?? 0}`);
+      if (issued !== undefined && got !== undefined) add(`${step}.deliver`, got - issued);
+      startedAt.set(server, at);
+    } else if (event.type === 'server.step-succeeded') {
+      const started = startedAt.get(server);
+      if (started !== undefined) add(`${step}.finish`, at - started);
+      issuedAt.set(server, at);
+      stepIndex.set(server, (stepIndex.get(server) ?? 0) + 1);
+    }
+  }
+  return Object.fromEntries(
+    Object.entries(gaps).map(([key, values]) => [
+      key,
+      {
+        p50: quantile(values, 0.5),
+        p90: quantile(values, 0.9),
+        p99: quantile(values, 0.99),
+        max: Math.max(...values),
+      },
+    ]),
+  );
 }
