@@ -6,6 +6,8 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
+import { AuthFailureLimiter } from './auth/auth-limiter.js';
+import { Authenticator } from './auth/authenticator.js';
 import { Bus } from './bus.js';
 import type { ServerConfig } from './config.js';
 import { RolloutEngine } from './engine/engine.js';
@@ -25,6 +27,7 @@ import { rolloutRoutes } from './routes/rollouts.js';
 import { serverRoutes } from './routes/servers.js';
 import { InventoryStore } from './stores/inventory-store.js';
 import { TokenStore } from './stores/token-store.js';
+import { formatSchemaErrors, installJsonParser, installValidators } from './validation.js';
 
 /** The version the server reports to agents and in the OpenAPI document. */
 export const SERVER_VERSION = '0.1.0';
@@ -50,6 +53,8 @@ export async function buildServer(deps: AppDeps): Promise<ExrolloutServer> {
   const { config, logger, redis } = deps;
   const app = Fastify({
     loggerInstance: logger,
+    schemaErrorFormatter: formatSchemaErrors,
+    ...(config.trustProxy ? { trustProxy: config.trustProxy } : {}),
     ...(config.tlsCertFile && config.tlsKeyFile
       ? { https: { cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile) } }
       : {}),
@@ -57,6 +62,7 @@ export async function buildServer(deps: AppDeps): Promise<ExrolloutServer> {
   const keys = redisKeys(config.redisPrefix);
   const inventory = new InventoryStore(redis, keys);
   const tokens = new TokenStore(redis, keys);
+  const auth = new Authenticator(tokens, new AuthFailureLimiter(redis, keys.prefix, config));
   const connections = new ConnectionRegistry<AgentConnection>();
   const bus = await Bus.open(redis, keys.bus, logger.child({ component: 'bus' }));
 
@@ -76,6 +82,8 @@ export async function buildServer(deps: AppDeps): Promise<ExrolloutServer> {
   engine.start();
 
   installErrorHandler(app);
+  installValidators(app);
+  installJsonParser(app);
   await app.register(swagger, {
     openapi: {
       info: {
@@ -88,17 +96,17 @@ export async function buildServer(deps: AppDeps): Promise<ExrolloutServer> {
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
-  await app.register(async (scope) => serverRoutes(scope, { inventory, tokens }));
-  await app.register(async (scope) => adminRoutes(scope, { inventory, tokens, bus }));
-  await app.register(async (scope) => rolloutRoutes(scope, { engine, tokens, redis }));
-  await app.register(async (scope) => meRoutes(scope, { tokens }));
-  await app.register(async (scope) => planRoutes(scope, { inventory, tokens }));
+  await app.register(async (scope) => serverRoutes(scope, { inventory, auth }));
+  await app.register(async (scope) => adminRoutes(scope, { inventory, auth, bus }));
+  await app.register(async (scope) => rolloutRoutes(scope, { engine, auth, redis }));
+  await app.register(async (scope) => meRoutes(scope, { auth }));
+  await app.register(async (scope) => planRoutes(scope, { inventory, auth }));
   await app.register(async (scope) => dashboardRoutes(scope, { root: dashboardDir() }));
   await app.register(async (scope) =>
     gatewayPlugin(scope, {
       config,
       inventory,
-      tokens,
+      auth,
       bus,
       commands: engine,
       outstandingFor: (name) => engine.outstandingFor(name),

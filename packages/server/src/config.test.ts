@@ -50,4 +50,30 @@ describe('loadConfig', () => {
       }),
     );
   });
+
+  it('limits failed authentications by default, and refuses limits that make no sense', () => {
+    expect(loadConfig({})).toMatchObject({
+      authFailureLimit: 20,
+      authFailureWindowSeconds: 300,
+      authBlockSeconds: 900,
+    });
+    expect(loadConfig({ EXR_TRUST_PROXY: '10.0.0.1, 10.1.0.0/16' }).trustProxy).toBe('10.0.0.1, 10.1.0.0/16');
+    expect(() =>
+      loadConfig({
+        EXR_AUTH_FAILURE_LIMIT: '0',
+        EXR_AUTH_FAILURE_WINDOW_SECONDS: 'a minute',
+        EXR_AUTH_BLOCK_SECONDS: '100000',
+        EXR_TRUST_PROXY: 'everyone',
+      }),
+    ).toThrow(
+      expect.objectContaining({
+        problems: [
+          'EXR_AUTH_FAILURE_WINDOW_SECONDS="a minute": must be a whole number',
+          expect.stringMatching(/^EXR_AUTH_FAILURE_LIMIT: /),
+          expect.stringMatching(/^EXR_AUTH_BLOCK_SECONDS: /),
+          expect.stringMatching(/^EXR_TRUST_PROXY: /),
+        ],
+      }),
+    );
+  });
 });

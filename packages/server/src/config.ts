@@ -29,6 +29,14 @@ export const ServerConfig = Type.Object({
   jobConcurrency: Type.Integer({ minimum: 1, maximum: 1000 }),
   /** How long an engine job stays locked to an instance; a dead instance's jobs move on after it. @default 30000 */
   jobLockMs: Type.Integer({ minimum: 1000, maximum: 600_000 }),
+  /** Failed authentications one client address may make within the window before it is refused. @default 20 */
+  authFailureLimit: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
+  /** The window over which failed authentications are counted, in seconds. @default 300 */
+  authFailureWindowSeconds: Type.Integer({ minimum: 1, maximum: 86_400 }),
+  /** How long an address that went over the limit is refused, in seconds. @default 900 */
+  authBlockSeconds: Type.Integer({ minimum: 1, maximum: 86_400 }),
+  /** Proxies (addresses or CIDRs, comma-separated) whose X-Forwarded-For names the client. @default none */
+  trustProxy: Type.Optional(Type.String({ minLength: 1, maxLength: 1000, pattern: '^[0-9A-Fa-f.:/, ]+$' })),
   /** pino log level. @default info */
   logLevel: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   /** This instance's id in logs and in Redis. @default <hostname>-<pid>-<random> */
@@ -49,6 +57,10 @@ const ENV = {
   maxInvalidMessages: 'EXR_MAX_INVALID_MESSAGES',
   jobConcurrency: 'EXR_JOB_CONCURRENCY',
   jobLockMs: 'EXR_JOB_LOCK_MS',
+  authFailureLimit: 'EXR_AUTH_FAILURE_LIMIT',
+  authFailureWindowSeconds: 'EXR_AUTH_FAILURE_WINDOW_SECONDS',
+  authBlockSeconds: 'EXR_AUTH_BLOCK_SECONDS',
+  trustProxy: 'EXR_TRUST_PROXY',
   logLevel: 'EXR_LOG_LEVEL',
   instanceId: 'EXR_INSTANCE_ID',
 } as const satisfies Record<keyof ServerConfig, string>;
@@ -61,6 +73,9 @@ const NUMERIC = new Set<keyof ServerConfig>([
   'maxInvalidMessages',
   'jobConcurrency',
   'jobLockMs',
+  'authFailureLimit',
+  'authFailureWindowSeconds',
+  'authBlockSeconds',
 ]);
 
 /** The environment variable that sets each config field, for docs and error messages. */
@@ -82,6 +97,9 @@ export function loadConfig(
     maxInvalidMessages: 10,
     jobConcurrency: 16,
     jobLockMs: 30_000,
+    authFailureLimit: 20,
+    authFailureWindowSeconds: 300,
+    authBlockSeconds: 900,
     logLevel: 'info',
     instanceId: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
   };

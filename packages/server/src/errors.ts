@@ -27,6 +27,18 @@ export class ConfigError extends ServerError {
 export const unauthorized = (message = 'an operator API token is required: Authorization: Bearer <token>') =>
   new ServerError('SRV_ERR_AUTH_REQUIRED', 401, message);
 
+/** Too many failed authentications from one client address: refused, whatever it presents, for a while. */
+export class AuthRateLimitedError extends ServerError {
+  constructor(readonly retryAfterSeconds: number) {
+    super(
+      'SRV_ERR_AUTH_RATE_LIMITED',
+      429,
+      `too many failed authentications from this address; try again in ${retryAfterSeconds} s`,
+    );
+    this.name = 'AuthRateLimitedError';
+  }
+}
+
 /** The token is valid but its role may not do this. */
 export const forbidden = (role: string, needed: string) =>
   new ServerError(

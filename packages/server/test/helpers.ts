@@ -5,6 +5,7 @@ import pino from 'pino';
 import WebSocket from 'ws';
 import { buildServer, type ExrolloutServer } from '../src/app.js';
 import { loadConfig, type ServerConfig } from '../src/config.js';
+import type { Logger } from '../src/logger.js';
 import { connectRedis, deleteKeysWithPrefix } from '../src/redis.js';
 
 /** A server on 127.0.0.1 port 0 with its own Redis key prefix, and an admin token. */
@@ -17,11 +18,15 @@ export interface TestServer extends ExrolloutServer {
   close(): Promise<void>;
 }
 
-/** Starts a server for one test; `close()` stops it and deletes every key under its prefix. `beforeListen` may register more routes. */
+/**
+ * Starts a server for one test; `close()` stops it and deletes every key under its prefix. `beforeListen` may
+ * register more routes; `logger` replaces the default pino logger (at TEST_LOG_LEVEL, silent by default).
+ */
 export async function startTestServer(
   overrides: Partial<ServerConfig> = {},
   prefix = `test-${randomUUID()}:`,
   beforeListen?: (server: ExrolloutServer) => Promise<void>,
+  logger?: Logger,
 ): Promise<TestServer> {
   const config = loadConfig(
     { REDIS_URL: process.env.REDIS_URL },
@@ -35,7 +40,7 @@ export async function startTestServer(
     },
   );
   const redis = await connectRedis(config.redisUrl);
-  const server = await buildServer({ config, logger: pino({ level: config.logLevel }), redis });
+  const server = await buildServer({ config, logger: logger ?? pino({ level: config.logLevel }), redis });
   await beforeListen?.(server);
   const url = await server.app.listen({ host: '127.0.0.1', port: 0 });
   const admin = await server.tokens.createOperatorToken('test-admin', 'admin');

@@ -1,8 +1,8 @@
-import type { FastifyRequest } from 'fastify';
-import { forbidden, unauthorized } from '../errors.js';
-import type { OperatorToken, TokenStore } from '../stores/token-store.js';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { forbidden } from '../errors.js';
+import type { OperatorToken } from '../stores/token-store.js';
+import type { Authenticator } from './authenticator.js';
 import { type Role, roleAllows } from './roles.js';
-import { bearerSecret } from './secrets.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -11,11 +11,12 @@ declare module 'fastify' {
 }
 
 /** A preHandler that admits operator tokens of at least `role`; agent credentials never pass. */
-export function requireRole(tokens: TokenStore, role: Role): (request: FastifyRequest) => Promise<void> {
-  return async (request) => {
-    const secret = bearerSecret(request.headers.authorization, 'exo');
-    const operator = secret ? await tokens.operatorForToken(secret) : undefined;
-    if (!operator) throw unauthorized();
+export function requireRole(
+  auth: Authenticator,
+  role: Role,
+): (request: FastifyRequest, reply: FastifyReply) => Promise<void> {
+  return async (request, reply) => {
+    const operator = await auth.operator(request, reply);
     if (!roleAllows(operator.role, role)) throw forbidden(operator.role, role);
     request.operator = operator;
   };

@@ -3,12 +3,10 @@ import { MAX_FRAME_CHARS, NETBIOS_NAME_PATTERN, type ServerMessage } from '@exro
 import websocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
-import { bearerSecret } from '../auth/secrets.js';
+import type { Authenticator } from '../auth/authenticator.js';
 import type { Bus } from '../bus.js';
 import type { ServerConfig } from '../config.js';
-import { unauthorized } from '../errors.js';
 import type { InventoryStore } from '../stores/inventory-store.js';
-import type { TokenStore } from '../stores/token-store.js';
 import { CLOSE } from './close-codes.js';
 import { AgentConnection, type CommandSink } from './connection.js';
 import type { ConnectionRegistry } from './registry.js';
@@ -17,7 +15,7 @@ import type { ConnectionRegistry } from './registry.js';
 export interface GatewayDeps {
   readonly config: Readonly<ServerConfig>;
   readonly inventory: InventoryStore;
-  readonly tokens: TokenStore;
+  readonly auth: Authenticator;
   readonly bus: Bus;
   readonly commands: CommandSink;
   readonly registry: ConnectionRegistry<AgentConnection>;
@@ -42,7 +40,7 @@ const EnrolBody = Type.Object(
 
 /** The agent side of the server: enrolment and the WebSocket gateway, both under /agent/v1. */
 export async function gatewayPlugin(app: FastifyInstance, deps: GatewayDeps): Promise<void> {
-  const { bus, registry, tokens } = deps;
+  const { auth, bus, registry } = deps;
   // Headroom over the largest frame for multi-byte characters.
   await app.register(websocket, { options: { maxPayload: MAX_FRAME_CHARS * 2 } });
   const stopListening = bus.subscribe((message) => {
@@ -68,7 +66,7 @@ export async function gatewayPlugin(app: FastifyInstance, deps: GatewayDeps): Pr
     },
     async (request, reply) => {
       const { token, name } = request.body as { token: string; name: string };
-      const { credential, replacedCredentialHash } = await tokens.enrol(token, name);
+      const { credential, replacedCredentialHash } = await auth.enrol(request, reply, token, name);
       if (replacedCredentialHash)
         await bus.publish({ type: 'agent-revoked', name, credentialHash: replacedCredentialHash });
       request.log.info({ agent: name, reenrolled: replacedCredentialHash !== undefined }, 'agent enrolled');
@@ -81,12 +79,8 @@ export async function gatewayPlugin(app: FastifyInstance, deps: GatewayDeps): Pr
     {
       websocket: true,
       schema: { hide: true },
-      preValidation: async (request) => {
-        const secret = bearerSecret(request.headers.authorization, 'exa');
-        const identity = secret ? await tokens.agentForCredential(secret) : undefined;
-        if (!identity)
-          throw unauthorized('an agent credential is required: Authorization: Bearer <credential>');
-        request.agentIdentity = identity;
+      preValidation: async (request, reply) => {
+        request.agentIdentity = await auth.agent(request, reply);
       },
     },
     (socket, request) => {

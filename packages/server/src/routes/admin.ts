@@ -1,12 +1,12 @@
 import { NETBIOS_NAME_PATTERN } from '@exrollout/core';
 import type { FastifyInstance } from 'fastify';
 import Type, { type Static } from 'typebox';
+import type { Authenticator } from '../auth/authenticator.js';
 import { requireRole } from '../auth/operator-auth.js';
 import { ROLES } from '../auth/roles.js';
 import type { Bus } from '../bus.js';
 import { notFound } from '../errors.js';
 import type { InventoryStore } from '../stores/inventory-store.js';
-import type { TokenStore } from '../stores/token-store.js';
 
 const EnrolmentTokenBody = Type.Object(
   {
@@ -29,8 +29,19 @@ const EnrolmentTokenBody = Type.Object(
   },
   { additionalProperties: false },
 );
+// A token's name appears in every audit event its holder causes: no control characters (a forged line) and no
+// bidirectional overrides (a name that reads as another).
+const PRINTABLE = '^[^\\u0000-\\u001F\\u007F-\\u009F\\u200E\\u200F\\u202A-\\u202E\\u2066-\\u2069]+$';
 const OperatorTokenBody = Type.Object(
-  { name: Type.String({ minLength: 1, maxLength: 100 }), role: Type.Enum(ROLES) },
+  {
+    name: Type.String({
+      minLength: 1,
+      maxLength: 100,
+      pattern: PRINTABLE,
+      description: 'Who holds it; no control or bidirectional-override characters.',
+    }),
+    role: Type.Enum(ROLES),
+  },
   { additionalProperties: false },
 );
 const AgentName = Type.Object({ name: Type.String({ pattern: NETBIOS_NAME_PATTERN }) });
@@ -45,10 +56,11 @@ const OperatorTokenView = Type.Object({
 /** Admin-only routes: enrolment tokens, enrolled agents, operator tokens. */
 export async function adminRoutes(
   app: FastifyInstance,
-  deps: { tokens: TokenStore; inventory: InventoryStore; bus: Bus },
+  deps: { auth: Authenticator; inventory: InventoryStore; bus: Bus },
 ): Promise<void> {
-  const admin = requireRole(deps.tokens, 'admin');
-  const { tokens, bus } = deps;
+  const admin = requireRole(deps.auth, 'admin');
+  const { bus } = deps;
+  const { tokens } = deps.auth;
 
   app.post(
     '/api/v1/enrolment-tokens',

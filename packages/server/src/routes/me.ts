@@ -1,17 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
+import type { Authenticator } from '../auth/authenticator.js';
 import { requireRole } from '../auth/operator-auth.js';
 import { unauthorized } from '../errors.js';
-import type { TokenStore } from '../stores/token-store.js';
 
 const MeView = Type.Object({ id: Type.String(), name: Type.String(), role: Type.String() });
 
 /** GET /api/v1/me: the id, name and role of the operator token that calls it (viewer or higher). */
-export async function meRoutes(app: FastifyInstance, deps: { tokens: TokenStore }): Promise<void> {
+export async function meRoutes(app: FastifyInstance, deps: { auth: Authenticator }): Promise<void> {
   app.get(
     '/api/v1/me',
     {
-      preHandler: requireRole(deps.tokens, 'viewer'),
+      preHandler: requireRole(deps.auth, 'viewer'),
       schema: {
         tags: ['auth'],
         summary: 'Who the calling operator token is',

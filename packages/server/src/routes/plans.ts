@@ -1,9 +1,9 @@
 import { findUpdate, PlanSelection, planRollout, RolloutPlan } from '@exrollout/core';
 import type { FastifyInstance } from 'fastify';
 import Type, { type Static } from 'typebox';
+import type { Authenticator } from '../auth/authenticator.js';
 import { requireRole } from '../auth/operator-auth.js';
 import type { InventoryStore } from '../stores/inventory-store.js';
-import type { TokenStore } from '../stores/token-store.js';
 
 const PlanBody = Type.Object(
   {
@@ -16,12 +16,12 @@ const PlanBody = Type.Object(
 /** POST /api/v1/plans: the plan a rollout would get from the live inventory now; nothing is stored. */
 export async function planRoutes(
   app: FastifyInstance,
-  deps: { inventory: InventoryStore; tokens: TokenStore },
+  deps: { inventory: InventoryStore; auth: Authenticator },
 ): Promise<void> {
   app.post(
     '/api/v1/plans',
     {
-      preHandler: requireRole(deps.tokens, 'viewer'),
+      preHandler: requireRole(deps.auth, 'viewer'),
       schema: {
         tags: ['rollouts'],
         summary: 'Preview the rollout plan for the live inventory (stores nothing)',

@@ -2,12 +2,11 @@ import { PlanSelection, WAVE_NAMES } from '@exrollout/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import Type, { type Static } from 'typebox';
+import type { Authenticator } from '../auth/authenticator.js';
 import { requireRole } from '../auth/operator-auth.js';
 import { ROLLOUT_ACTIONS, SERVER_ACTIONS } from '../engine/actions.js';
 import type { RolloutEngine } from '../engine/engine.js';
 import { RolloutView } from '../engine/views.js';
-import { BLOCKING } from '../redis.js';
-import type { TokenStore } from '../stores/token-store.js';
 
 const CreateBody = Type.Object(
   {
@@ -62,12 +61,12 @@ const actorOf = (request: FastifyRequest) =>
 /** Rollouts: create, read, act, and their audit trail (also as a live stream). */
 export async function rolloutRoutes(
   app: FastifyInstance,
-  deps: { engine: RolloutEngine; tokens: TokenStore; redis: Redis },
+  deps: { engine: RolloutEngine; auth: Authenticator; redis: Redis },
 ): Promise<void> {
-  const { engine, tokens } = deps;
-  const viewer = requireRole(tokens, 'viewer');
-  const operator = requireRole(tokens, 'operator');
-  const approver = requireRole(tokens, 'approver');
+  const { engine, auth } = deps;
+  const viewer = requireRole(auth, 'viewer');
+  const operator = requireRole(auth, 'operator');
+  const approver = requireRole(auth, 'approver');
 
   app.post(
     '/api/v1/rollouts',
@@ -128,9 +127,9 @@ export async function rolloutRoutes(
         body: ReasonBody,
         response: { 200: RolloutView },
       },
-      preHandler: async (request) => {
+      preHandler: async (request, reply) => {
         const { action } = request.params as Static<typeof ActionParams>;
-        await (action === 'approve' ? approver : operator)(request);
+        await (action === 'approve' ? approver : operator)(request, reply);
       },
     },
     async (request) => {
@@ -259,7 +258,7 @@ async function streamEvents(
     connection: 'keep-alive',
   });
   // A blocking read needs a connection of its own.
-  const connection = options.redis.duplicate(BLOCKING);
+  const connection = options.redis.duplicate();
   let open = true;
   request.raw.on('close', () => {
     open = false;

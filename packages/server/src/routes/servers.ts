@@ -1,10 +1,10 @@
 import { EXCHANGE_ROLES, findUpdate, normalizeBuild, sameBuild } from '@exrollout/core';
 import type { FastifyInstance } from 'fastify';
 import Type, { type Static } from 'typebox';
+import type { Authenticator } from '../auth/authenticator.js';
 import { requireRole } from '../auth/operator-auth.js';
 import { notFound } from '../errors.js';
 import type { InventoryStore, ServerRecord } from '../stores/inventory-store.js';
-import type { TokenStore } from '../stores/token-store.js';
 import { ComplianceStatus, type ServerView, ServerView as ServerViewSchema, serverView } from '../views.js';
 
 const ServerFilters = Type.Object(
@@ -61,9 +61,9 @@ const ComplianceReport = Type.Object({
 /** Fleet inventory and compliance: GET /api/v1/servers, /servers/:name, /compliance. Viewer or higher. */
 export async function serverRoutes(
   app: FastifyInstance,
-  deps: { inventory: InventoryStore; tokens: TokenStore },
+  deps: { inventory: InventoryStore; auth: Authenticator },
 ): Promise<void> {
-  const viewer = requireRole(deps.tokens, 'viewer');
+  const viewer = requireRole(deps.auth, 'viewer');
 
   app.get(
     '/api/v1/servers',
