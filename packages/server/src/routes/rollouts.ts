@@ -7,6 +7,7 @@ import { requireRole } from '../auth/operator-auth.js';
 import { ROLLOUT_ACTIONS, SERVER_ACTIONS } from '../engine/actions.js';
 import type { RolloutEngine } from '../engine/engine.js';
 import { RolloutView } from '../engine/views.js';
+import { BLOCKING } from '../redis.js';
 
 const CreateBody = Type.Object(
   {
@@ -258,7 +259,7 @@ async function streamEvents(
     connection: 'keep-alive',
   });
   // A blocking read needs a connection of its own.
-  const connection = options.redis.duplicate();
+  const connection = options.redis.duplicate(BLOCKING);
   let open = true;
   request.raw.on('close', () => {
     open = false;
