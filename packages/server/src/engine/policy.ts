@@ -4,7 +4,9 @@ import { ServerError } from '../errors.js';
 
 /** Fills a policy's defaults and checks it; throws SRV_ERR_VALIDATION naming every problem. */
 export function parsePolicy(input: unknown): RolloutPolicy {
-  const withDefaults = Value.Default(RolloutPolicy, Value.Clone(input ?? {}));
+  // structuredClone, not Value.Clone: TypeBox's clone drops keys named constructor and prototype, which would
+  // let such an unknown key through unrefused.
+  const withDefaults = Value.Default(RolloutPolicy, structuredClone(input ?? {}));
   const problems = schemaIssues(RolloutPolicy, withDefaults).map(
     (issue) => `policy.${formatPath(issue.path)}: ${issue.message}`,
   );
