@@ -1,6 +1,7 @@
 import { type HostFacts, type InventoryServer, normalizeBuild } from '@exrollout/core';
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../redis-keys.js';
+import { RedisScript, ScriptBatch } from './script-batch.js';
 
 /** What the server knows of one Exchange server: its latest report and whether its agent is connected. */
 export interface ServerRecord {
@@ -39,7 +40,7 @@ const HISTORY_LIMIT = 100;
 
 // Marks a server offline only if the caller still owns its session (or, for the sweeper, if it is still stale),
 // so that a late close on one instance cannot undo a reconnect to another.
-const MARK_OFFLINE = `
+const MARK_OFFLINE = new RedisScript(`
 local server, lastSeen, name = KEYS[1], KEYS[2], ARGV[1]
 local session, staleBefore = ARGV[2], tonumber(ARGV[3])
 if session ~= '' and redis.call('HGET', server, 'session') ~= session then return 0 end
@@ -50,33 +51,71 @@ end
 redis.call('ZREM', lastSeen, name)
 redis.call('HSET', server, 'online', '0')
 return 1
-`;
+`);
+
+// One script per agent message, so that thousands of them share a pipeline (see ScriptBatch) and each costs
+// Redis one command instead of up to six (HGET, MULTI, HSET, SADD, ZADD, EXEC).
+const CONNECTED = new RedisScript(`
+local server, lastSeen = KEYS[1], KEYS[2]
+local now, nowMs, lower = ARGV[1], ARGV[2], ARGV[3]
+redis.call('HSETNX', server, 'firstSeen', now)
+redis.call('HSET', server, 'name', ARGV[4], 'online', '1', 'lastSeen', now, 'session', ARGV[5], 'instance', ARGV[6],
+  'agentVersion', ARGV[7], 'driver', ARGV[8], 'mode', ARGV[9])
+redis.call('ZADD', lastSeen, nowMs, lower)
+`);
+
+// Stores a report and, if the build changed, a history entry (JSON as BuildChange); returns the previous build
+// ('' if none) when it changed, nil when it did not. KEYS[5], the cluster's member set, is optional.
+const REPORT = new RedisScript(`
+local server, servers, lastSeen, history, cluster = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local build, now, nowMs, lower, limit = ARGV[4], ARGV[5], ARGV[6], ARGV[7], tonumber(ARGV[8])
+local previous = redis.call('HGET', server, 'build')
+redis.call('HSET', server, 'report', ARGV[1], 'host', ARGV[2], 'collectedAt', ARGV[3], 'build', build,
+  'lastSeen', now, 'online', '1')
+redis.call('SADD', servers, lower)
+redis.call('ZADD', lastSeen, nowMs, lower)
+if cluster then redis.call('SADD', cluster, lower) end
+if previous == build then return nil end
+local from = previous and cjson.encode(previous) or 'null'
+redis.call('LPUSH', history, '{"at":' .. cjson.encode(now) .. ',"from":' .. from .. ',"to":' .. cjson.encode(build) .. '}')
+redis.call('LTRIM', history, 0, limit - 1)
+return previous or ''
+`);
+
+// Two idempotent writes; a heartbeat changes nothing else.
+const TOUCH = new RedisScript(`
+redis.call('ZADD', KEYS[2], ARGV[1], ARGV[2])
+redis.call('HSET', KEYS[1], 'lastSeen', ARGV[3], 'online', '1')
+`);
 
 /** Inventory and liveness of every server, in Redis, shared by all server instances. */
 export class InventoryStore {
+  readonly #batch: ScriptBatch;
+
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
-  ) {}
+  ) {
+    this.#batch = new ScriptBatch(redis);
+  }
 
   /** Records that an agent connected: online, with its session, from now. */
   async connected(name: string, agent: AgentSession, now: Date): Promise<void> {
-    const key = this.keys.server(name);
-    await this.redis
-      .multi()
-      .hsetnx(key, 'firstSeen', now.toISOString())
-      .hset(key, {
+    await this.#batch.call(
+      CONNECTED,
+      [this.keys.server(name), this.keys.lastSeen],
+      [
+        now.toISOString(),
+        now.getTime(),
+        name.toLowerCase(),
         name,
-        online: '1',
-        lastSeen: now.toISOString(),
-        session: agent.session,
-        instance: agent.instance,
-        agentVersion: agent.agentVersion,
-        driver: agent.driver,
-        mode: agent.mode ?? '',
-      })
-      .zadd(this.keys.lastSeen, now.getTime(), name.toLowerCase())
-      .exec();
+        agent.session,
+        agent.instance,
+        agent.agentVersion,
+        agent.driver,
+        agent.mode ?? '',
+      ],
+    );
   }
 
   /** Stores an inventory report; returns the build change it carried, if any. */
@@ -87,38 +126,32 @@ export class InventoryStore {
     collectedAt: string,
     now: Date,
   ): Promise<BuildChange | undefined> {
-    const key = this.keys.server(name);
-    const previous = await this.redis.hget(key, 'build');
     const build = normalizeBuild(server.build);
-    const change = previous === build ? undefined : { at: now.toISOString(), from: previous, to: build };
-    const write = this.redis
-      .multi()
-      .hset(key, {
-        report: JSON.stringify(server),
-        host: JSON.stringify(host),
-        collectedAt,
-        build,
-        lastSeen: now.toISOString(),
-        online: '1',
-      })
-      .sadd(this.keys.servers, name.toLowerCase())
-      .zadd(this.keys.lastSeen, now.getTime(), name.toLowerCase());
-    if (server.cluster) write.sadd(this.keys.cluster(server.cluster.name), name.toLowerCase());
-    if (change)
-      write
-        .lpush(this.keys.history(name), JSON.stringify(change))
-        .ltrim(this.keys.history(name), 0, HISTORY_LIMIT - 1);
-    await write.exec();
-    return change;
+    const lower = name.toLowerCase();
+    const at = now.toISOString();
+    const keys = [this.keys.server(name), this.keys.servers, this.keys.lastSeen, this.keys.history(name)];
+    if (server.cluster) keys.push(this.keys.cluster(server.cluster.name));
+    const previous = await this.#batch.call(REPORT, keys, [
+      JSON.stringify(server),
+      JSON.stringify(host),
+      collectedAt,
+      build,
+      at,
+      now.getTime(),
+      lower,
+      HISTORY_LIMIT,
+    ]);
+    if (previous === null) return undefined;
+    return { at, from: previous === '' ? null : String(previous), to: build };
   }
 
   /** Records a heartbeat: the server is online and was heard from now (even if a sweep had marked it offline). */
   async touch(name: string, now: Date): Promise<void> {
-    // Two idempotent writes: no transaction needed, and a heartbeat must not wait on one.
-    await Promise.all([
-      this.redis.zadd(this.keys.lastSeen, now.getTime(), name.toLowerCase()),
-      this.redis.hset(this.keys.server(name), { lastSeen: now.toISOString(), online: '1' }),
-    ]);
+    await this.#batch.call(
+      TOUCH,
+      [this.keys.server(name), this.keys.lastSeen],
+      [now.getTime(), name.toLowerCase(), now.toISOString()],
+    );
   }
 
   /** Marks a server offline if `session` is still its current one; false if another session took over. */
@@ -178,14 +211,10 @@ export class InventoryStore {
   }
 
   private async markOffline(name: string, session: string, staleBefore: number): Promise<number> {
-    const result = await this.redis.eval(
+    const result = await this.#batch.call(
       MARK_OFFLINE,
-      2,
-      this.keys.server(name),
-      this.keys.lastSeen,
-      name.toLowerCase(),
-      session,
-      staleBefore,
+      [this.keys.server(name), this.keys.lastSeen],
+      [name.toLowerCase(), session, staleBefore],
     );
     return Number(result);
   }
