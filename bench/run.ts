@@ -4,17 +4,21 @@ import { cpus, freemem, platform, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { agentIdleBench, bundleBench } from './agent-footprint.js';
+import { gatewayBench } from './gateway.js';
 import { type BenchOptions, type BenchResult, round } from './lib/types.js';
 import { plannerBench } from './planner.js';
 import { schedulerBench } from './scheduler.js';
 
-const BENCHES = ['planner', 'agent', 'scheduler'] as const;
+const BENCHES = ['planner', 'agent', 'scheduler', 'gateway'] as const;
 type BenchName = (typeof BENCHES)[number];
 
 const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     'idle-seconds': { type: 'string' },
+    agents: { type: 'string' },
+    'gateway-seconds': { type: 'string' },
+    'cpu-prof-dir': { type: 'string' },
     only: { type: 'string' },
     out: { type: 'string', default: join(import.meta.dirname, 'results', 'latest.json') },
   },
@@ -26,10 +30,15 @@ if (!Number.isFinite(idleSeconds) || idleSeconds < 1 || idleSeconds > 600)
   throw new RangeError('--idle-seconds must be 1 to 600');
 const only = (values.only?.split(',') ?? [...BENCHES]) as BenchName[];
 for (const name of only) if (!BENCHES.includes(name)) throw new RangeError(`--only: unknown bench ${name}`);
+const agents = optionalNumber('agents', 1, 50_000);
+const gatewaySeconds = optionalNumber('gateway-seconds', 1, 600);
 const options: BenchOptions = {
   quick,
   idleSeconds,
   redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+  ...(agents !== undefined ? { agents } : {}),
+  ...(gatewaySeconds !== undefined ? { gatewaySeconds } : {}),
+  ...(values['cpu-prof-dir'] ? { cpuProfDir: values['cpu-prof-dir'] } : {}),
 };
 
 const results: BenchResult[] = [];
@@ -41,6 +50,7 @@ for (const name of only) {
     if (name === 'planner') results.push(...plannerBench(options));
     if (name === 'agent') results.push(await bundleBench(), ...(await agentIdleBench(options)));
     if (name === 'scheduler') results.push(...(await schedulerBench(options)));
+    if (name === 'gateway') results.push(...(await gatewayBench(options)));
   } catch (error) {
     failures.push({
       bench: name,
@@ -76,13 +86,27 @@ await writeFile(values.out, `${JSON.stringify(report, null, 2)}\n`);
 process.stdout.write(`\nwrote ${values.out}\n`);
 process.exitCode = failures.length > 0 ? 1 : 0;
 
+function optionalNumber(name: 'agents' | 'gateway-seconds', min: number, max: number): number | undefined {
+  const text = values[name];
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new RangeError(`--${name} must be a whole number from ${min} to ${max}`);
+  return value;
+}
+
+function targetText(r: BenchResult): string {
+  const op = r.targetIsMinimum ? '>=' : r.targetIsRatio ? '<=' : '<';
+  return r.targetIsRatio ? `ratio ${op} ${r.target}` : `${op} ${r.target} ${r.unit}`;
+}
+
 function printTable(list: readonly BenchResult[]): void {
   const rows = list.map((r) => [
     r.name,
     `${r.figure} ${r.unit}`,
     r.baseline === null ? '-' : `${r.baseline} ${r.unit}`,
     String(round(r.ratio, 3)),
-    r.targetIsRatio ? `ratio <= ${r.target}` : `< ${r.target} ${r.unit}`,
+    targetText(r),
     r.pass ? 'PASS' : 'FAIL',
   ]);
   const header = ['bench', 'figure', 'baseline', 'ratio', 'target', 'result'];

@@ -12,6 +12,8 @@ export interface BenchServer {
   readonly process: ServerProcess;
   readonly url: string;
   readonly admin: string;
+  /** Its Redis key prefix (`bench-<uuid>:`). */
+  readonly prefix: string;
   /** Stops the process and deletes every key under its prefix. */
   stop(): Promise<void>;
 }
@@ -39,6 +41,7 @@ export async function startBenchServer(
       process: server,
       url: server.url,
       admin,
+      prefix,
       stop: async () => {
         await server.stop();
         await cleanUp();

@@ -11,6 +11,8 @@ export interface BenchResult {
   /** The target, in `unit` (or as a ratio when `targetIsRatio`). */
   readonly target: number;
   readonly targetIsRatio?: boolean;
+  /** The target is a floor (figure or ratio at least `target`), not a ceiling. */
+  readonly targetIsMinimum?: boolean;
   readonly pass: boolean;
   readonly details: Record<string, unknown>;
 }
@@ -21,6 +23,12 @@ export interface BenchOptions {
   /** Idle window of the agent footprint bench, in seconds. */
   readonly idleSeconds: number;
   readonly redisUrl: string;
+  /** Gateway bench: simulated agents (default 10,000; 1,000 with --quick). */
+  readonly agents?: number;
+  /** Gateway bench: length of each sustained phase in seconds (default 20; 5 with --quick). */
+  readonly gatewaySeconds?: number;
+  /** Gateway bench: write V8 CPU profiles of the exrollout server process, one per phase, here. */
+  readonly cpuProfDir?: string;
 }
 
 /** The median of a non-empty list. */
