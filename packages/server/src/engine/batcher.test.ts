@@ -29,6 +29,7 @@ function recorder() {
 const append = (entry: string, exclusive = false): BatchItem<Log> => ({
   change: async (log) => void log.push(entry),
   exclusive,
+  dispatches: true,
 });
 
 describe('RolloutBatcher', () => {
@@ -81,6 +82,7 @@ describe('RolloutBatcher', () => {
         throw new Error('bad change');
       },
       exclusive: false,
+      dispatches: true,
     });
     const after = batcher.submit('r1', append('c'));
     release();

@@ -5,6 +5,10 @@ export interface BatchItem<W> {
   readonly verify?: (work: W) => void;
   /** An operator action is applied alone, so that its error (a 409, say) cannot undo anyone else's change. */
   readonly exclusive: boolean;
+  /** Whether the dispatcher runs after it: false for changes that move no server's state (an ACK, progress). */
+  readonly dispatches: boolean;
+  /** Servers whose runs and inventory records the change will read: read ahead for the whole batch at once. */
+  readonly servers?: readonly string[];
 }
 
 interface Pending<W> extends BatchItem<W> {

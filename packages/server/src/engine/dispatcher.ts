@@ -1,6 +1,7 @@
 import { type DispatchServer, decideDispatch } from '@exrollout/core';
 import type { InventoryStore } from '../stores/inventory-store.js';
 import { jobIdFor } from './jobs.js';
+import { readAhead, runOf } from './reads.js';
 import { startServer } from './steps.js';
 import type { RolloutStore } from './store.js';
 import type { Work } from './work.js';
@@ -93,8 +94,9 @@ export async function dispatch(work: Work, store: RolloutStore, inventory: Inven
           decision.until,
         );
       case 'start':
+        await readAhead(work, store, inventory, decision.servers);
         for (const name of decision.servers) {
-          const run = work.changedRun(name) ?? (await store.run(work.meta.id, name));
+          const run = await runOf(work, store, name);
           if (run) await startServer(work, run, inventory, store);
         }
         continue;

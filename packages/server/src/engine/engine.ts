@@ -23,6 +23,7 @@ import { withLock } from './lock.js';
 import type { OutstandingCommand, RolloutMeta, ServerRun } from './model.js';
 import { parsePolicy } from './policy.js';
 import type { JobQueue } from './queue.js';
+import { readAhead, runOf } from './reads.js';
 import { applyResult, watchCommand } from './results.js';
 import { planRollback, type RollbackScope, scopeLabel } from './rollback.js';
 import { RolloutStore } from './store.js';
@@ -37,6 +38,11 @@ export interface EngineDeps {
   readonly bus: Bus;
   readonly queue: JobQueue;
   readonly logger: Logger;
+  /**
+   * Sends a message to an agent connected to this instance; false when it is not here (then the bus carries it
+   * to whichever instance holds it). Saves the Redis round trip on every step of a single-instance fleet.
+   */
+  readonly deliverLocally?: (agent: string, message: ServerMessage) => boolean;
 }
 
 /** What creating a rollout takes. */
@@ -66,8 +72,17 @@ export class RolloutEngine implements CommandSink {
       watch: async (data) => {
         // Most watches fire after their step is done: a read without the lock lets those go at once.
         if ((await this.store.run(data.rolloutId, data.server))?.commandId !== data.commandId) return;
-        await this.shared(data.rolloutId, async (work) =>
-          watchCommand(work, await this.currentRun(work, data.server), data, this.deps.inventory, this.store),
+        await this.shared(
+          data.rolloutId,
+          async (work) =>
+            watchCommand(
+              work,
+              await this.currentRun(work, data.server),
+              data,
+              this.deps.inventory,
+              this.store,
+            ),
+          { server: data.server },
         );
       },
     });
@@ -352,28 +367,33 @@ export class RolloutEngine implements CommandSink {
       await this.applyResultNow(data);
       return undefined;
     }
-    await this.shared(outstanding.rolloutId, async (work) => {
-      const run = await this.currentRun(work, outstanding.server);
-      if (run?.commandId !== commandId || run.state !== 'running') return;
-      if (message.type === 'COMMAND_ACK') {
-        if (run.acked) return;
-        work.setRun({ ...run, acked: true });
-        work.event(
-          `agent:${run.name}`,
-          'server.step-started',
-          `${run.name}: ${outstanding.step} started`,
-          run.name,
-          { step: outstanding.step },
-        );
-      } else
-        work.setRun({
-          ...run,
-          progress: {
-            message: message.payload.message,
-            ...(message.payload.percent !== undefined ? { percent: message.payload.percent } : {}),
-          },
-        });
-    });
+    // An ACK or progress changes no server's state: the dispatcher has nothing new to decide.
+    await this.shared(
+      outstanding.rolloutId,
+      async (work) => {
+        const run = await this.currentRun(work, outstanding.server);
+        if (run?.commandId !== commandId || run.state !== 'running') return;
+        if (message.type === 'COMMAND_ACK') {
+          if (run.acked) return;
+          work.setRun({ ...run, acked: true });
+          work.event(
+            `agent:${run.name}`,
+            'server.step-started',
+            `${run.name}: ${outstanding.step} started`,
+            run.name,
+            { step: outstanding.step },
+          );
+        } else
+          work.setRun({
+            ...run,
+            progress: {
+              message: message.payload.message,
+              ...(message.payload.percent !== undefined ? { percent: message.payload.percent } : {}),
+            },
+          });
+      },
+      { dispatches: false, server: outstanding.server },
+    );
     return undefined;
   }
 
@@ -405,29 +425,42 @@ export class RolloutEngine implements CommandSink {
   }
 
   private async applyResultData(data: JobData<'result'>): Promise<void> {
-    await this.shared(data.rolloutId, async (work) => {
-      const applied = await applyResult(
-        work,
-        await this.currentRun(work, data.server),
-        data,
-        this.deps.inventory,
-        this.store,
-      );
-      if (!applied)
-        this.deps.logger.debug(
-          { commandId: data.commandId },
-          'ignored a result for a command that is not current',
+    await this.shared(
+      data.rolloutId,
+      async (work) => {
+        const applied = await applyResult(
+          work,
+          await this.currentRun(work, data.server),
+          data,
+          this.deps.inventory,
+          this.store,
         );
-    });
+        if (!applied)
+          this.deps.logger.debug(
+            { commandId: data.commandId },
+            'ignored a result for a command that is not current',
+          );
+      },
+      { server: data.server },
+    );
   }
 
-  private async currentRun(work: Work, server: string): Promise<ServerRun | undefined> {
-    return work.changedRun(server) ?? (await this.store.run(work.meta.id, server));
+  private currentRun(work: Work, server: string): Promise<ServerRun | undefined> {
+    return runOf(work, this.store, server);
   }
 
   // An agent's message or a job: applied together with the others that queued up for the same rollout.
-  private shared(id: string, change: (work: Work) => Promise<void>): Promise<void> {
-    return this.batcher.submit(id, { change, exclusive: false });
+  private shared(
+    id: string,
+    change: (work: Work) => Promise<void>,
+    options: { dispatches?: boolean; server?: string } = {},
+  ): Promise<void> {
+    return this.batcher.submit(id, {
+      change,
+      exclusive: false,
+      dispatches: options.dispatches ?? true,
+      ...(options.server ? { servers: [options.server] } : {}),
+    });
   }
 
   // An operator's action: applied alone, so that its refusal cannot undo anyone else's change.
@@ -436,7 +469,12 @@ export class RolloutEngine implements CommandSink {
     change: (work: Work) => Promise<void>,
     verify?: (work: Work) => void,
   ): Promise<void> {
-    return this.batcher.submit(id, { change, exclusive: true, ...(verify ? { verify } : {}) });
+    return this.batcher.submit(id, {
+      change,
+      exclusive: true,
+      dispatches: true,
+      ...(verify ? { verify } : {}),
+    });
   }
 
   private async runLocked(id: string, items: readonly BatchItem<Work>[]): Promise<void> {
@@ -445,8 +483,15 @@ export class RolloutEngine implements CommandSink {
       const plan = await this.store.plan(id);
       if (!meta || !plan) throw notFound(`rollout ${id}`);
       const current = new Work(meta, plan, findUpdate(meta.update), new Date(), new Map());
+      await readAhead(
+        current,
+        this.store,
+        this.deps.inventory,
+        items.flatMap((item) => item.servers ?? []),
+      );
       for (const item of items) await item.change(current);
-      if (current.meta.state === 'running') await dispatch(current, this.store, this.deps.inventory);
+      if (current.meta.state === 'running' && items.some((item) => item.dispatches))
+        await dispatch(current, this.store, this.deps.inventory);
       for (const item of items) item.verify?.(current);
       // Jobs first: if the commit then fails they find nothing to do; the other way round, a commit whose jobs
       // were lost (Redis went away in between) would leave a command nobody watches or redelivers.
@@ -476,6 +521,7 @@ export class RolloutEngine implements CommandSink {
             payload: { commandId: delivery.commandId, reason: delivery.reason },
           };
     const name = delivery.kind === 'command' ? delivery.command.server : delivery.server;
+    if (this.deps.deliverLocally?.(name, message)) return;
     // One connection sends in order, so a CANCEL still goes before the COMMAND that follows it.
     await this.deps.bus.publish({ type: 'agent-message', name, message });
   }

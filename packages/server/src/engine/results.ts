@@ -1,6 +1,7 @@
 import type { InventoryStore } from '../stores/inventory-store.js';
 import { type JobData, jobIdFor } from './jobs.js';
 import type { ServerRun } from './model.js';
+import { recordOf } from './reads.js';
 import { finishSucceeded, finishUnfit, issueStep, rollbackSteps } from './steps.js';
 import type { RolloutStore } from './store.js';
 import type { Work } from './work.js';
@@ -74,7 +75,7 @@ export async function watchCommand(
   const timeoutMs =
     (step === 'install' ? policy.stepTimeoutSeconds.install : policy.stepTimeoutSeconds.other) * 1000;
   const waitMs = policy.offlineAgent.waitSeconds * 1000;
-  const record = await inventory.get(run.name);
+  const record = await recordOf(work, inventory, run.name);
   const awaySince = record?.online
     ? undefined
     : Math.max(Date.parse(record?.lastSeen ?? '') || sentAt, sentAt);

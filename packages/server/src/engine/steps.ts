@@ -2,6 +2,7 @@ import type { InventoryStore, ServerRecord } from '../stores/inventory-store.js'
 import { commandIdFor, precheckLive, stepArgs, type Unfit } from './commands.js';
 import { jobIdFor } from './jobs.js';
 import type { ServerRun } from './model.js';
+import { recordOf } from './reads.js';
 import type { RolloutStore } from './store.js';
 import type { Work } from './work.js';
 
@@ -16,7 +17,7 @@ export async function startServer(
   inventory: InventoryStore,
   store: RolloutStore,
 ): Promise<void> {
-  const record = await inventory.get(run.name);
+  const record = await recordOf(work, inventory, run.name);
   const unfit = precheckLive(run, record, work.update, work.meta.policy);
   const started: ServerRun = { ...run, state: 'running', stepIndex: 0, startedAt: work.now.toISOString() };
   work.setRun(started);
@@ -35,7 +36,7 @@ export async function issueStep(
   known?: ServerRecord,
 ): Promise<void> {
   let run = initial;
-  const record = known ?? (await inventory.get(run.name));
+  const record = known ?? (await recordOf(work, inventory, run.name));
   const peers = run.cluster ? await inventory.clusterPeers(run.cluster, run.name) : [];
   const updatedInRollout = run.cluster ? await updatedNodes(work, store, run.cluster) : new Set<string>();
   while (run.stepIndex < run.steps.length) {

@@ -121,6 +121,18 @@ export class RolloutStore {
     return texts.filter((text): text is string => text !== null).map((text) => JSON.parse(text) as ServerRun);
   }
 
+  /** Several servers' runs by lower-cased name; a name without a run maps to undefined. */
+  async runsByName(id: string, names: readonly string[]): Promise<Map<string, ServerRun | undefined>> {
+    if (names.length === 0) return new Map();
+    const texts = await this.redis.mget(...names.map((name) => this.keys.run(id, name)));
+    return new Map(
+      names.map((name, index) => {
+        const text = texts[index];
+        return [name.toLowerCase(), typeof text === 'string' ? (JSON.parse(text) as ServerRun) : undefined];
+      }),
+    );
+  }
+
   /** Server name (lower-cased) → state, for one wave. */
   async waveStates(id: string, wave: number): Promise<Map<string, ServerState>> {
     const states = await this.redis.hgetall(this.keys.waveStates(id, wave));

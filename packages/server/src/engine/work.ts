@@ -1,4 +1,5 @@
 import type { RolloutPlan, ServerState, UpdateRollup } from '@exrollout/core';
+import type { ServerRecord } from '../stores/inventory-store.js';
 import type { JobData, JobName } from './jobs.js';
 import type { OutstandingCommand, RolloutEvent, RolloutMeta, ServerRun } from './model.js';
 import type { RolloutChanges } from './store.js';
@@ -23,6 +24,11 @@ export class Work {
   readonly agentCommands: { server: string; command: OutstandingCommand | null }[] = [];
   readonly deliveries: Delivery[] = [];
   readonly jobs: PendingJob[] = [];
+  /** Runs and live inventory records read ahead for this work (lower-cased names; undefined: none). */
+  readonly readAhead = {
+    runs: new Map<string, ServerRun | undefined>(),
+    records: new Map<string, ServerRecord | undefined>(),
+  };
   /** Commands whose results this work applied (or gave up on). */
   readonly doneCommands: string[] = [];
   private metaChanged = false;
