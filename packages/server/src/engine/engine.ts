@@ -6,6 +6,7 @@ import {
   PROTOCOL_VERSION,
   planRollout,
   type ServerMessage,
+  type ServerState,
 } from '@exrollout/core';
 import type { Redis } from 'ioredis';
 import type { Bus } from '../bus.js';
@@ -58,6 +59,12 @@ const TERMINAL = new Set(['completed', 'aborted', 'rolled-back']);
 export class RolloutEngine implements CommandSink {
   readonly store: RolloutStore;
   private readonly batcher: RolloutBatcher<Work>;
+  // The current wave's server states as this instance last committed them, with the rollout's version then: a
+  // wave of 9,000 servers costs about 20 ms to read back from Redis, on every batch.
+  private readonly waveStates = new Map<
+    string,
+    { version: number; wave: number; states: Map<string, ServerState> }
+  >();
 
   constructor(private readonly deps: EngineDeps) {
     this.store = new RolloutStore(deps.redis, deps.keys);
@@ -478,11 +485,17 @@ export class RolloutEngine implements CommandSink {
   }
 
   private async runLocked(id: string, items: readonly BatchItem<Work>[]): Promise<void> {
+    const cached = this.waveStates.get(id);
+    // Work may change the cached states in place: until its commit succeeds they are no one's.
+    this.waveStates.delete(id);
     const work = await withLock(this.deps.redis, this.deps.keys.rolloutLock(id), async (signal) => {
-      const meta = await this.store.meta(id);
+      const loaded = await this.store.metaWithVersion(id);
       const plan = await this.store.plan(id);
-      if (!meta || !plan) throw notFound(`rollout ${id}`);
-      const current = new Work(meta, plan, findUpdate(meta.update), new Date(), new Map());
+      if (!loaded || !plan) throw notFound(`rollout ${id}`);
+      const { meta, version } = loaded;
+      // Still current only if no one (another instance, a rollback's report) committed since.
+      const known = new Map(cached?.version === version ? [[cached.wave, cached.states]] : []);
+      const current = new Work(meta, plan, findUpdate(meta.update), new Date(), known);
       await readAhead(
         current,
         this.store,
@@ -499,7 +512,11 @@ export class RolloutEngine implements CommandSink {
       signal.throwIfAborted();
       await this.deps.queue.add(current.jobs);
       signal.throwIfAborted();
-      await this.store.commit(id, current.changes());
+      const committed = await this.store.commit(id, current.changes());
+      const wave = current.meta.currentWave;
+      const states = current.waveStates(wave);
+      if (states && !TERMINAL.has(current.meta.state))
+        this.waveStates.set(id, { version: committed, wave, states });
       signal.throwIfAborted();
       await this.propagateToParent(current);
       return current;

@@ -17,6 +17,8 @@ export interface RolloutChanges {
 }
 
 const EVENT_STREAM_MAX = 100_000;
+/** The rollout hash's field that every commit increments, so that a cache can tell it is still current. */
+const VERSION = 'version';
 const META_FIELDS = [
   'id',
   'update',
@@ -64,8 +66,19 @@ export class RolloutStore {
 
   /** The rollout's record without its plan, or undefined. */
   async meta(id: string): Promise<Omit<RolloutMeta, 'plan'> | undefined> {
-    const values = await this.redis.hmget(this.keys.rollout(id), ...META_FIELDS);
+    return (await this.metaWithVersion(id))?.meta;
+  }
+
+  /** The rollout's record and its version, which every commit increments; undefined if there is none. */
+  async metaWithVersion(
+    id: string,
+  ): Promise<{ meta: Omit<RolloutMeta, 'plan'>; version: number } | undefined> {
+    const values = await this.redis.hmget(this.keys.rollout(id), ...META_FIELDS, VERSION);
     if (values[0] === null) return undefined;
+    return { meta: this.parseMeta(id, values), version: Number(values[META_FIELDS.length] ?? 0) };
+  }
+
+  private parseMeta(id: string, values: (string | null)[]): Omit<RolloutMeta, 'plan'> {
     const field = (name: (typeof META_FIELDS)[number]) => values[META_FIELDS.indexOf(name)] ?? undefined;
     return {
       id,
@@ -150,9 +163,9 @@ export class RolloutStore {
     return (await this.redis.sismember(this.keys.doneCommands(id), commandId)) === 1;
   }
 
-  /** Applies a set of changes atomically. */
-  async commit(id: string, changes: RolloutChanges): Promise<void> {
-    const multi = this.redis.multi();
+  /** Applies a set of changes atomically; returns the rollout's new version. */
+  async commit(id: string, changes: RolloutChanges): Promise<number> {
+    const multi = this.redis.multi().hincrby(this.keys.rollout(id), VERSION, 1);
     if (changes.meta)
       multi.hset(
         this.keys.rollout(id),
@@ -165,7 +178,8 @@ export class RolloutStore {
       if (command) multi.set(this.keys.agentCommand(server), JSON.stringify(command));
       else multi.del(this.keys.agentCommand(server));
     }
-    await multi.exec();
+    const results = await multi.exec();
+    return Number(results?.[0]?.[1] ?? 0);
   }
 
   /** Audit events after `afterId` (exclusive), oldest first. */

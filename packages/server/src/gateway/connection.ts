@@ -11,6 +11,7 @@ import type { ServerConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { InventoryStore } from '../stores/inventory-store.js';
 import { CLOSE } from './close-codes.js';
+import { FrameQueue } from './frame-queue.js';
 import type { ConnectionRegistry } from './registry.js';
 
 /** Receives what agents say about commands; the rollout engine implements it. */
@@ -37,20 +38,13 @@ export interface ConnectionDeps {
 const HELLO_TIMEOUT_MS = 10_000;
 const FRAME_TIMEOUT_MS = 10_000;
 
-function withTimeout(work: Promise<void>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<void>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`handling a frame took more than ${ms} ms`)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
-
 /** One agent's WebSocket: authenticates its HELLO, validates every frame, keeps its liveness in Redis. */
 export class AgentConnection {
   private registered = false;
   private invalid = 0;
   private alive = true;
-  private queue: Promise<void> = Promise.resolve();
+  // Frames of one agent are handled in order, so that its reports reach Redis in the order it sent them.
+  private readonly frames: FrameQueue;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly log: Logger;
 
@@ -62,6 +56,9 @@ export class AgentConnection {
     private readonly deps: ConnectionDeps,
   ) {
     this.log = deps.logger.child({ agent: name, session });
+    this.frames = new FrameQueue(FRAME_TIMEOUT_MS, (error) =>
+      this.log.error({ err: error }, 'agent message handling failed'),
+    );
   }
 
   /** Attaches the socket's handlers; must run synchronously in the route handler so no frame is missed. */
@@ -95,11 +92,7 @@ export class AgentConnection {
   }
 
   private enqueue(work: () => Promise<void>): void {
-    // Frames of one agent are handled in order, so that its reports reach Redis in the order it sent them; one
-    // that hangs (Redis went away mid-command) is given up after a while so that the frames after it still count.
-    this.queue = this.queue
-      .then(() => withTimeout(work(), FRAME_TIMEOUT_MS))
-      .catch((error: unknown) => this.log.error({ err: error }, 'agent message handling failed'));
+    this.frames.push(work);
   }
 
   private ping(): void {
@@ -207,6 +200,7 @@ export class AgentConnection {
 
   private async onClose(code: number): Promise<void> {
     for (const timer of this.timers) clearTimeout(timer);
+    this.frames.stop();
     this.deps.registry.remove(this);
     if (!this.registered) return;
     const wentOffline = await this.deps.store.disconnected(this.name, this.session);
