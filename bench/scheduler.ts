@@ -1,6 +1,12 @@
-import { type CommandChannel, type CommandPayload, silentLogger } from '@exrollout/agent';
-import { type Fleet, type Scenario, type ScenarioServer, startFleet } from '@exrollout/fleet-sim';
-import { type BenchServer, call, startBenchServer, waitFor } from './lib/server.js';
+import type { CommandChannel, CommandPayload } from '@exrollout/agent';
+import type { Fleet, Scenario } from '@exrollout/fleet-sim';
+import {
+  type AuditEvent,
+  allEvents,
+  startEnrolledFleet,
+  waveScenario,
+} from '../packages/server/test/load-fleet.js';
+import { type BenchServer, call, startBenchServer } from './lib/server.js';
 import { type BenchOptions, type BenchResult, quantile, round } from './lib/types.js';
 
 /** Simulated install time of every server, in seconds (issue 7: T = 2 s). */
@@ -9,41 +15,6 @@ const CONCURRENCY = 50;
 const EFFICIENCY_TARGET = 1.05;
 const LATENCY_P99_TARGET_MS = 50;
 const SHA = 'a'.repeat(64);
-
-interface AuditEvent {
-  readonly id: string;
-  readonly at: string;
-  readonly type: string;
-  readonly server?: string;
-  readonly data?: { readonly step?: string };
-}
-
-/**
- * `size` servers: 2% Internet-facing CAS, 8% internal CAS, the rest Hub Transport (20, 80 and 900 of 1,000), no
- * clusters, every install T and every other step instant.
- */
-export function schedulerScenario(size = 1000): Scenario {
-  const server = (name: string, roles: ScenarioServer['roles'], internetFacing = false): ScenarioServer => ({
-    name,
-    site: 'HQ',
-    build: '8.1.311.3',
-    roles,
-    ...(internetFacing ? { internetFacing } : {}),
-    behaviour: { installSeconds: T, stepSeconds: 0 },
-  });
-  const pad = (n: number) => String(n).padStart(5, '0');
-  const internet = Math.round(size * 0.02);
-  const internal = Math.round(size * 0.08);
-  return {
-    servers: [
-      ...Array.from({ length: internet }, (_, i) => server(`INET-CAS${pad(i)}`, ['ClientAccess'], true)),
-      ...Array.from({ length: internal }, (_, i) => server(`INT-CAS${pad(i)}`, ['ClientAccess'])),
-      ...Array.from({ length: size - internet - internal }, (_, i) =>
-        server(`HUB${pad(i)}`, ['HubTransport']),
-      ),
-    ],
-  };
-}
 
 /** Scheduler efficiency at 1,000 servers (with dispatch latency), and at 10,000 unless `--quick`. */
 export async function schedulerBench(options: BenchOptions): Promise<BenchResult[]> {
@@ -54,7 +25,8 @@ export async function schedulerBench(options: BenchOptions): Promise<BenchResult
 
 /** Scheduler efficiency (measured / ideal makespan) and dispatch latency for `size` servers, one server process. */
 async function schedulerRun(options: BenchOptions, size: number): Promise<BenchResult[]> {
-  const scenario = schedulerScenario(size);
+  // 2% Internet-facing CAS, 8% internal CAS, the rest Hub Transport (20, 80 and 900 of 1,000), every install T.
+  const scenario = waveScenario(size, () => T);
   const server = await startBenchServer(options.redisUrl, {
     EXR_HEARTBEAT_INTERVAL_MS: '15000',
     EXR_OFFLINE_AFTER_MS: '45000',
@@ -140,22 +112,18 @@ async function schedulerRun(options: BenchOptions, size: number): Promise<BenchR
   }
 }
 
+/** The enrolled fleet, each agent stamping when each COMMAND reaches it (for the dispatch latency). */
 async function startScenarioFleet(
   server: BenchServer,
   scenario: Scenario,
   received: Map<string, number>,
 ): Promise<Fleet> {
-  const token = await call(server, 'POST', '/api/v1/enrolment-tokens', server.admin, {
-    uses: scenario.servers.length,
-  });
-  const fleet = await startFleet({
-    serverUrl: server.url,
+  const fleet = await startEnrolledFleet(
+    server,
     scenario,
-    enrolToken: String(token.body.token),
-    logger: silentLogger,
-    concurrency: 50,
-    reconnect: { baseMs: 200, maxMs: 2000 },
-  });
+    {},
+    Math.max(60_000, scenario.servers.length * 30),
+  );
   for (const agent of fleet.agents) {
     const executor = agent.executor;
     const original = executor.onCommand.bind(executor);
@@ -164,16 +132,6 @@ async function startScenarioFleet(
       original(command, channel);
     };
   }
-  const rampMs = Math.max(60_000, scenario.servers.length * 30);
-  await fleet.waitConnected(rampMs);
-  await waitFor(
-    async () => {
-      const list = await call(server, 'GET', '/api/v1/servers', server.admin);
-      return ((list.body.servers as unknown[] | undefined)?.length ?? 0) >= scenario.servers.length;
-    },
-    rampMs,
-    'every agent reported',
-  );
   return fleet;
 }
 
@@ -185,21 +143,6 @@ async function waitFinished(server: BenchServer, id: string, timeoutMs: number):
     if (Date.now() > deadline) throw new Error(`rollout finished: not within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
-}
-
-async function allEvents(server: BenchServer, id: string): Promise<AuditEvent[]> {
-  const list: AuditEvent[] = [];
-  let after = '';
-  for (let page = 0; page < 100; page++) {
-    const query = after ? `?after=${after}` : '';
-    const body = (await call(server, 'GET', `/api/v1/rollouts/${id}/events${query}`, server.admin)).body;
-    const events = (body.events ?? []) as AuditEvent[];
-    list.push(...events);
-    const last = events[events.length - 1];
-    if (events.length < 10_000 || !last) break;
-    after = last.id;
-  }
-  return list;
 }
 
 /**

@@ -84,6 +84,7 @@ export interface AuditEvent {
   readonly type: string;
   readonly actor: string;
   readonly server?: string;
+  readonly data?: { readonly step?: string; readonly [key: string]: unknown };
 }
 
 /** Every audit event of a rollout, oldest first, following the API's pages of 10,000. */
