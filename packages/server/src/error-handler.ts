@@ -5,6 +5,9 @@ import { ServerError } from './errors.js';
 /** Maps every error to `{ code, message }` with the right status; unexpected ones are logged and hidden. */
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    // Refused before its body was read (authentication comes first): the socket would otherwise wait for the rest
+    // of a body no one will read, and a client that stops sending it would hold the socket open.
+    if (!request.raw.complete) reply.header('connection', 'close');
     if (error instanceof ServerError)
       return reply.code(error.statusCode).send({ code: error.code, message: error.message });
     if (error instanceof CoreError) {

@@ -10,7 +10,10 @@ declare module 'fastify' {
   }
 }
 
-/** A preHandler that admits operator tokens of at least `role`; agent credentials never pass. */
+/**
+ * An onRequest hook that admits operator tokens of at least `role`; agent credentials never pass. It runs before
+ * the body is read or validated, so an unauthenticated request learns nothing of the schema and costs no parsing.
+ */
 export function requireRole(
   auth: Authenticator,
   role: Role,

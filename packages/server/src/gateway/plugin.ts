@@ -79,7 +79,7 @@ export async function gatewayPlugin(app: FastifyInstance, deps: GatewayDeps): Pr
     {
       websocket: true,
       schema: { hide: true },
-      preValidation: async (request, reply) => {
+      onRequest: async (request, reply) => {
         request.agentIdentity = await auth.agent(request, reply);
       },
     },

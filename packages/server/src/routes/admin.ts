@@ -65,7 +65,7 @@ export async function adminRoutes(
   app.post(
     '/api/v1/enrolment-tokens',
     {
-      preHandler: admin,
+      onRequest: admin,
       schema: {
         tags: ['admin'],
         summary: 'Create an expiring enrolment token',
@@ -98,7 +98,7 @@ export async function adminRoutes(
   app.get(
     '/api/v1/agents',
     {
-      preHandler: admin,
+      onRequest: admin,
       schema: {
         tags: ['admin'],
         summary: 'List enrolled agents',
@@ -115,7 +115,7 @@ export async function adminRoutes(
   app.delete(
     '/api/v1/agents/:name',
     {
-      preHandler: admin,
+      onRequest: admin,
       schema: {
         tags: ['admin'],
         summary: 'Revoke an agent credential and disconnect it',
@@ -136,7 +136,7 @@ export async function adminRoutes(
   app.post(
     '/api/v1/tokens',
     {
-      preHandler: admin,
+      onRequest: admin,
       schema: {
         tags: ['admin'],
         summary: 'Create an operator API token',
@@ -155,7 +155,7 @@ export async function adminRoutes(
   app.get(
     '/api/v1/tokens',
     {
-      preHandler: admin,
+      onRequest: admin,
       schema: {
         tags: ['admin'],
         summary: 'List operator tokens (never their secrets)',
@@ -168,7 +168,7 @@ export async function adminRoutes(
   app.delete(
     '/api/v1/tokens/:id',
     {
-      preHandler: admin,
+      onRequest: admin,
       schema: {
         tags: ['admin'],
         summary: 'Revoke an operator token',

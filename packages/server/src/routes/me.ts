@@ -11,7 +11,7 @@ export async function meRoutes(app: FastifyInstance, deps: { auth: Authenticator
   app.get(
     '/api/v1/me',
     {
-      preHandler: requireRole(deps.auth, 'viewer'),
+      onRequest: requireRole(deps.auth, 'viewer'),
       schema: {
         tags: ['auth'],
         summary: 'Who the calling operator token is',

@@ -21,7 +21,7 @@ export async function planRoutes(
   app.post(
     '/api/v1/plans',
     {
-      preHandler: requireRole(deps.auth, 'viewer'),
+      onRequest: requireRole(deps.auth, 'viewer'),
       schema: {
         tags: ['rollouts'],
         summary: 'Preview the rollout plan for the live inventory (stores nothing)',

@@ -72,7 +72,7 @@ export async function rolloutRoutes(
   app.post(
     '/api/v1/rollouts',
     {
-      preHandler: operator,
+      onRequest: operator,
       schema: {
         tags: ['rollouts'],
         summary: 'Plan and store a rollout (it does not start)',
@@ -98,7 +98,7 @@ export async function rolloutRoutes(
   app.get(
     '/api/v1/rollouts',
     {
-      preHandler: viewer,
+      onRequest: viewer,
       schema: { tags: ['rollouts'], summary: 'The newest rollouts, without their servers' },
     },
     async () => ({ rollouts: await engine.list() }),
@@ -107,7 +107,7 @@ export async function rolloutRoutes(
   app.get(
     '/api/v1/rollouts/:id',
     {
-      preHandler: viewer,
+      onRequest: viewer,
       schema: {
         tags: ['rollouts'],
         summary: 'A rollout with its waves and servers',
@@ -121,16 +121,17 @@ export async function rolloutRoutes(
   app.post(
     '/api/v1/rollouts/:id/:action',
     {
+      // Before the parameters are validated: the raw action decides which role is needed.
+      onRequest: async (request, reply) => {
+        const { action } = request.params as { action?: string };
+        await (action === 'approve' ? approver : operator)(request, reply);
+      },
       schema: {
         tags: ['rollouts'],
         summary: 'start, pause, resume, approve (approver) or abort',
         params: ActionParams,
         body: ReasonBody,
         response: { 200: RolloutView },
-      },
-      preHandler: async (request, reply) => {
-        const { action } = request.params as Static<typeof ActionParams>;
-        await (action === 'approve' ? approver : operator)(request, reply);
       },
     },
     async (request) => {
@@ -142,7 +143,7 @@ export async function rolloutRoutes(
   app.post(
     '/api/v1/rollouts/:id/servers/:name/:action',
     {
-      preHandler: operator,
+      onRequest: operator,
       schema: {
         tags: ['rollouts'],
         summary: 'retry or skip one server',
@@ -166,7 +167,7 @@ export async function rolloutRoutes(
   app.post(
     '/api/v1/rollouts/:id/rollback',
     {
-      preHandler: approver,
+      onRequest: approver,
       schema: {
         tags: ['rollouts'],
         summary: 'Roll back the whole rollout, or one wave (uninstall update 959241)',
@@ -190,7 +191,7 @@ export async function rolloutRoutes(
   app.post(
     '/api/v1/rollouts/:id/servers/:name/rollback',
     {
-      preHandler: approver,
+      onRequest: approver,
       schema: {
         tags: ['rollouts'],
         summary: 'Roll back one server',
@@ -213,7 +214,7 @@ export async function rolloutRoutes(
   app.get(
     '/api/v1/rollouts/:id/events',
     {
-      preHandler: viewer,
+      onRequest: viewer,
       schema: {
         tags: ['rollouts'],
         summary: 'The audit trail (who, what, when, why); ?follow=true streams it live',

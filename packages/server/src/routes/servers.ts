@@ -68,7 +68,7 @@ export async function serverRoutes(
   app.get(
     '/api/v1/servers',
     {
-      preHandler: viewer,
+      onRequest: viewer,
       schema: {
         tags: ['servers'],
         summary: 'List servers, filtered',
@@ -90,7 +90,7 @@ export async function serverRoutes(
   app.get(
     '/api/v1/servers/:name',
     {
-      preHandler: viewer,
+      onRequest: viewer,
       schema: {
         tags: ['servers'],
         summary: 'One server: inventory, liveness, build history',
@@ -117,7 +117,7 @@ export async function serverRoutes(
   app.get(
     '/api/v1/compliance',
     {
-      preHandler: viewer,
+      onRequest: viewer,
       schema: {
         tags: ['servers'],
         summary: 'Compliance of the fleet with an update',

@@ -6,7 +6,7 @@ import { createRollout, events, fleetFor, rollout, SHA, sim, until } from '../fl
 import { api, enrolAgent, eventually, RawAgent, startTestServer, type TestServer } from '../helpers.js';
 import { matrixRequests, ROUTE_ROLES } from './auth-matrix.js';
 import { snapshotChanges, snapshotRedis } from './redis-snapshot.js';
-import { appRoutes } from './rest-routes.js';
+import { appRoutes, rawRequest } from './rest-routes.js';
 
 // Security, for issue 8: who may do what, with which secret, and that no one speaks for a server it is not.
 // Rate limiting of failed authentications is in brute-force.chaos.test.ts, secrets in logs in secrets.chaos.test.ts.
@@ -107,6 +107,57 @@ describe('who may call what', () => {
         401, 403, 500,
       ]);
     }
+  });
+
+  it('authenticates before it reads a body: a bad body without a token gets 401, below the role 403', async () => {
+    server = await startTestServer({ authFailureLimit: 1_000_000 });
+    const s = server;
+    const secrets = await secretsOfEveryKind(s);
+    const requests = matrixRequests({
+      rolloutId: 'r-0123456789',
+      server: 'HUB01',
+      agent: 'HUB01',
+      tokenId: 'none',
+    }).filter((request) => request.method === 'POST');
+    // Each would be refused with 400 or 413 by the parser or the schema, were it read.
+    const bodies: [string, string][] = [
+      ['not JSON', '{"reason":'],
+      ['an unknown field', '{"bogus":true}'],
+      ['a body over 1 MiB', JSON.stringify({ reason: 'x'.repeat(1_100_000) })],
+    ];
+    let refused = 0;
+    for (const request of requests)
+      for (const [what, body] of bodies) {
+        const url = `${s.url}${request.path}`;
+        const anonymous = await rawRequest(url, { method: 'POST', body, contentType: 'application/json' });
+        expect([anonymous.status, anonymous.body?.code], `${request.path}, ${what}, no token`).toEqual([
+          401,
+          'SRV_ERR_AUTH_REQUIRED',
+        ]);
+        const wrong = `exo_${'W'.repeat(43)}`;
+        const guessed = await rawRequest(url, {
+          method: 'POST',
+          token: wrong,
+          body,
+          contentType: 'application/json',
+        });
+        expect(guessed.status, `${request.path}, ${what}, a wrong token`).toBe(401);
+        refused += 2;
+        for (const role of ROLES.slice(0, ROLES.indexOf(request.role))) {
+          const below = await rawRequest(url, {
+            method: 'POST',
+            token: secrets.tokens[role],
+            body,
+            contentType: 'application/json',
+          });
+          expect([below.status, below.body?.code], `${request.path}, ${what}, as ${role}`).toEqual([
+            403,
+            'SRV_ERR_AUTH_FORBIDDEN',
+          ]);
+          refused++;
+        }
+      }
+    console.log(`auth-first: ${refused} bad bodies refused by authentication before they were read`);
   });
 
   it('refuses the gateway handshake with any secret but a live agent credential, and writes nothing', async () => {
