@@ -54,7 +54,15 @@ describe('exrollout-agent flags', () => {
     [['--driver', 'simulated', '--sim-file', 'h.json', '--mode', 'local'], '--mode and --target apply to'],
     [['--enrol', 'T', '--name', 'N', '--driver', 'powershell'], '--enrol needs --server URL'],
     [['--enrol', 'T', '--server', 'http://h', '--driver', 'powershell'], '--enrol needs --name NAME'],
-    [['--name', 'SEA_CAS01', '--driver', 'powershell'], '--name "SEA_CAS01" must be a NetBIOS name'],
+    [['--name', 'SEA_CAS01', '--driver', 'powershell'], '--name "SEA_CAS01" must be a Windows computer name'],
+    [
+      ['--name', 'con', '--driver', 'powershell'],
+      '--name "con" must be a Windows computer name: 1-15 letters, digits or hyphens; CON is a device name',
+    ],
+    [
+      ['--name', '2007', '--driver', 'powershell'],
+      '--name "2007" must be a Windows computer name: 1-15 letters, digits or hyphens, not all digits',
+    ],
     [
       ['--server', 'exr.contoso.com', '--driver', 'powershell'],
       '--server: server URL "exr.contoso.com" is not a URL',

@@ -35,13 +35,19 @@ export {
 } from './exchange/releases.js';
 export { type ClusterGroup, checkClusters, groupClusters } from './inventory/clusters.js';
 export {
+  computerNameProblem,
+  explainPattern,
+  NETBIOS_NAME_PATTERN,
+  RESERVED_COMPUTER_NAMES,
+  RESERVED_DEVICE_NAMES,
+} from './inventory/computer-name.js';
+export {
   BuildString,
   ClusterMembership,
   EXCHANGE_ROLES,
   ExchangeRole,
   Inventory,
   InventoryServer,
-  NETBIOS_NAME_PATTERN,
   netbiosName,
 } from './inventory/schema.js';
 export { checkInventory, checkServer, parseInventory } from './inventory/validate.js';
@@ -108,6 +114,7 @@ export {
 } from './rollout/states.js';
 export { insideWindows, isKnownTimeZone, nextWindowOpening } from './rollout/windows.js';
 export { formatPath, type SchemaIssue, schemaIssues } from './schema/issues.js';
+export { describeJsonTextProblem, type JsonTextProblem, jsonTextProblem } from './schema/json-text.js';
 export {
   findUpdate,
   KB959241,

@@ -1,3 +1,4 @@
+import { describeJsonTextProblem, explainPattern, jsonTextProblem } from '@exrollout/core';
 import { Ajv, type Options } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { FastifyInstance, FastifySchemaValidationError } from 'fastify';
@@ -9,7 +10,8 @@ const addFormats = addFormatsModule.default;
 // Fastify's own defaults, except that nothing is removed or converted in a body: an unknown field or a value of
 // the wrong type is refused (docs/security.md), not dropped or turned into the right type. Query strings and path
 // parameters arrive as text, so they are still converted to the numbers and booleans their schemas name.
-const COMMON: Options = { useDefaults: true, removeAdditional: false, allErrors: false };
+// `verbose` keeps the refused value on each error, so that a refused computer name can be explained.
+const COMMON: Options = { useDefaults: true, removeAdditional: false, allErrors: false, verbose: true };
 const BODY: Options = { ...COMMON, coerceTypes: false };
 const TEXT: Options = { ...COMMON, coerceTypes: 'array' };
 
@@ -20,11 +22,18 @@ export function installValidators(app: FastifyInstance): void {
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? body : text).compile(schema));
 }
 
-/** Fastify's validation message (`body/uses must be integer`), naming also the unknown field that was refused. */
+/**
+ * Fastify's validation message (`body/uses must be integer`), naming also the unknown field that was refused, and
+ * saying why Windows would refuse a computer name rather than quoting the pattern.
+ */
 export function formatSchemaErrors(errors: FastifySchemaValidationError[], dataVar: string): Error {
   const text = errors.map((error) => {
+    const where = `${dataVar}${error.instancePath}`;
+    const data = (error as { data?: unknown }).data;
+    const named = error.keyword === 'pattern' ? explainPattern(error.params.pattern, data) : undefined;
+    if (named) return `${where} ${named} (got ${JSON.stringify(String(data).slice(0, 60))})`;
     const unknown = error.keyword === 'additionalProperties' ? error.params.additionalProperty : undefined;
-    return `${dataVar}${error.instancePath} ${error.message}${unknown === undefined ? '' : `: ${JSON.stringify(unknown)}`}`;
+    return `${where} ${error.message}${unknown === undefined ? '' : `: ${JSON.stringify(unknown)}`}`;
   });
   return new Error(text.join(', '));
 }
@@ -34,36 +43,21 @@ export const MAX_JSON_DEPTH = 32;
 
 /**
  * Replaces Fastify's JSON body parser by the same parser (which refuses `__proto__` and `constructor.prototype`)
- * behind a nesting check on the text: a body nested thousands of levels deep would otherwise reach code that
- * walks it recursively and overflow the stack.
+ * behind a scan of the text that refuses a body nested deeper than MAX_JSON_DEPTH (code walking it recursively
+ * would overflow the stack) or with an object that repeats a key (JSON.parse would let the last one win, so
+ * `{"role":"viewer","role":"admin"}` would create an admin token).
  */
 export function installJsonParser(app: FastifyInstance): void {
   const parse = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    const depth = nestingDepth(String(body), MAX_JSON_DEPTH);
-    if (depth > MAX_JSON_DEPTH)
+    const text = String(body);
+    const problem = jsonTextProblem(text, MAX_JSON_DEPTH);
+    if (problem)
       return done(
-        new ServerError('SRV_ERR_VALIDATION', 400, `body nests deeper than ${MAX_JSON_DEPTH} levels`),
+        new ServerError('SRV_ERR_VALIDATION', 400, describeJsonTextProblem(problem, 'body')),
         undefined,
       );
-    return parse(request, String(body), done);
+    return parse(request, text, done);
   });
-}
-
-/** The deepest nesting of arrays and objects in JSON text, counted up to just past `limit`. */
-export function nestingDepth(text: string, limit: number): number {
-  let depth = 0;
-  let deepest = 0;
-  let inString = false;
-  for (let i = 0; i < text.length && deepest <= limit; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++;
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x7b || c === 0x5b) deepest = Math.max(deepest, ++depth);
-    else if (c === 0x7d || c === 0x5d) depth--;
-  }
-  return deepest;
 }

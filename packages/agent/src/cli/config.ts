@@ -1,4 +1,4 @@
-import { NETBIOS_NAME_PATTERN } from '@exrollout/core';
+import { computerNameProblem } from '@exrollout/core';
 import { DEFAULT_STATE_DIR } from '../client/credentials.js';
 import { ClientError } from '../client/errors.js';
 import { normalizeServerUrl } from '../client/url.js';
@@ -44,7 +44,6 @@ export interface AgentFlags {
 }
 
 const HOST_PATTERN = /^[A-Za-z0-9][A-Za-z0-9.-]{0,252}$/;
-const NAME_PATTERN = new RegExp(NETBIOS_NAME_PATTERN);
 
 /** Checks the flags against each other and returns the frozen configuration; throws UsageError. */
 export function compileAgentConfig(flags: AgentFlags): Readonly<AgentConfig> {
@@ -55,10 +54,8 @@ export function compileAgentConfig(flags: AgentFlags): Readonly<AgentConfig> {
     if (flags.name === undefined)
       throw new UsageError('--enrol needs --name NAME: the NetBIOS name to enrol as');
   }
-  if (flags.name !== undefined && !NAME_PATTERN.test(flags.name))
-    throw new UsageError(
-      `--name ${JSON.stringify(flags.name)} must be a NetBIOS name: 1-15 letters, digits or hyphens, not starting with a hyphen`,
-    );
+  const nameProblem = flags.name === undefined ? undefined : computerNameProblem(flags.name);
+  if (nameProblem) throw new UsageError(`--name ${JSON.stringify(flags.name)} ${nameProblem}`);
   return Object.freeze({
     ...(serverUrl === undefined ? {} : { serverUrl }),
     ...(flags.enrol === undefined ? {} : { enrolToken: flags.enrol.trim() }),

@@ -1,4 +1,5 @@
 import Type, { type Static } from 'typebox';
+import { NETBIOS_NAME_PATTERN } from './computer-name.js';
 
 /** The five Exchange 2007 server roles. */
 export const EXCHANGE_ROLES = [
@@ -12,9 +13,6 @@ export const EXCHANGE_ROLES = [
 /** An Exchange 2007 server role. */
 export const ExchangeRole = Type.Enum(EXCHANGE_ROLES, { description: 'An Exchange 2007 server role.' });
 export type ExchangeRole = Static<typeof ExchangeRole>;
-
-/** The pattern of a NetBIOS computer name: 1-15 letters, digits or hyphens, not starting with a hyphen. */
-export const NETBIOS_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9-]{0,14}$';
 
 /** A NetBIOS name schema with its own description. */
 export const netbiosName = (description: string) =>

@@ -41,7 +41,7 @@ function issuesOf(value: unknown): readonly InventoryIssue[] {
 /** The issues as the administrator reads them, one line each. */
 const linesOf = (value: unknown): string[] => issuesOf(value).map(formatInventoryIssue);
 
-const NETBIOS_HINT = 'must be a NetBIOS name: 1-15 letters, digits or hyphens, not starting with a hyphen';
+const NETBIOS_HINT = 'must be a Windows computer name: 1-15 letters, digits or hyphens';
 const BUILD_HINT =
   'must be a four-part build such as 8.1.340.1 or 08.01.0340.001 (the ExSetup.exe file version)';
 
@@ -166,15 +166,38 @@ describe('parseInventory: one server record', () => {
   });
 
   it.each([
-    ['longer than 15 characters', 'ABCDEFGHIJKLMNOP'],
-    ['with an underscore', 'CAS_01'],
-    ['with a non-ASCII letter', 'CÄS01'],
-    ['starting with a hyphen', '-CAS01'],
-    ['with a dot (an FQDN)', 'cas01.contoso'],
-  ])('refuses a server name %s, explaining what a NetBIOS name is', (_why, name) => {
+    ['longer than 15 characters', 'ABCDEFGHIJKLMNOP', `${NETBIOS_HINT} (it has 16 characters)`],
+    ['with an underscore', 'CAS_01', NETBIOS_HINT],
+    ['with a non-ASCII letter', 'CÄS01', NETBIOS_HINT],
+    ['with a dot (an FQDN)', 'cas01.contoso', NETBIOS_HINT],
+    [
+      'starting with a hyphen',
+      '-CAS01',
+      `${NETBIOS_HINT}, not starting or ending with a hyphen (a DNS host name rule)`,
+    ],
+    [
+      'ending with a hyphen',
+      'CAS01-',
+      `${NETBIOS_HINT}, not starting or ending with a hyphen (a DNS host name rule)`,
+    ],
+    ['of digits only', '2007', `${NETBIOS_HINT}, not all digits: Windows refuses a numeric computer name`],
+    ['that is a device name', 'CON', `${NETBIOS_HINT}; CON is a device name Windows reserves in every path`],
+    [
+      'that is a device name in lower case',
+      'nul',
+      `${NETBIOS_HINT}; NUL is a device name Windows reserves in every path`,
+    ],
+    ['that is a port name', 'Com1', `${NETBIOS_HINT}; COM1 is a device name Windows reserves in every path`],
+    ['that is a reserved word', 'Server', `${NETBIOS_HINT}; SERVER is a word Windows reserves for names`],
+  ])('refuses a server name %s, saying why Windows would', (_why, name, message) => {
     expect(issuesOf(inventory(server({ name })))).toEqual([
-      { index: 0, server: name, field: 'name', message: `${NETBIOS_HINT} (got ${JSON.stringify(name)})` },
+      { index: 0, server: name, field: 'name', message: `${message} (got ${JSON.stringify(name)})` },
     ]);
+  });
+
+  it('accepts names that only look like reserved ones', () => {
+    const names = ['CON1', 'COM10', 'LPT0', 'NULL1', 'SERVER01', '2007-HUB', 'A1-2', '1A'];
+    expect(() => parseInventory(inventory(...names.map((name) => server({ name }))))).not.toThrow();
   });
 
   it('refuses an empty server name without naming the server by it', () => {

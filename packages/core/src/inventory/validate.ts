@@ -7,8 +7,6 @@ import { Inventory, type InventoryServer } from './schema.js';
 const BUILD_HINT =
   'must be a four-part build such as 8.1.340.1 or 08.01.0340.001 (the ExSetup.exe file version)';
 const PATTERN_HINTS: Readonly<Record<string, string>> = {
-  name: 'must be a NetBIOS name: 1-15 letters, digits or hyphens, not starting with a hyphen',
-  cms: 'must be a NetBIOS name: 1-15 letters, digits or hyphens, not starting with a hyphen',
   build: BUILD_HINT,
   fqdn: 'must be a DNS name such as cas01.contoso.com',
 };

@@ -10,6 +10,7 @@ import {
   tryParseBuild,
 } from '../exchange/build.js';
 import { EXCHANGE_2007_RELEASES } from '../exchange/releases.js';
+import { computerNameProblem } from '../inventory/computer-name.js';
 import {
   EXCHANGE_ROLES,
   type ExchangeRole,
@@ -61,7 +62,8 @@ const netbiosNameArb = fc
     fc.constantFrom(...NAME_HEAD),
     fc.string({ unit: fc.constantFrom(...NAME_HEAD, '-'), maxLength: 14 }),
   )
-  .map(([head, tail]) => head + tail);
+  .map(([head, tail]) => head + tail)
+  .filter((name) => computerNameProblem(name) === undefined);
 
 const buildOfLineArb = (minor: number) =>
   fc

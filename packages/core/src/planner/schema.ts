@@ -1,6 +1,7 @@
 import Type, { type Static } from 'typebox';
 import { EXCHANGE_2007_LINES } from '../exchange/releases.js';
-import { BuildString, EXCHANGE_ROLES, NETBIOS_NAME_PATTERN } from '../inventory/schema.js';
+import { NETBIOS_NAME_PATTERN } from '../inventory/computer-name.js';
+import { BuildString, EXCHANGE_ROLES } from '../inventory/schema.js';
 
 /** The steps a server can go through, in the order they run when present. `uninstall` is for rollback. */
 export const STEP_NAMES = [

@@ -1,6 +1,7 @@
 import type { TSchema } from 'typebox';
 import { Compile, type Validator } from 'typebox/compile';
 import { formatPath, schemaIssues } from '../schema/issues.js';
+import { describeJsonTextProblem, jsonTextProblem } from '../schema/json-text.js';
 import {
   type AgentMessage,
   AgentToServerMessages,
@@ -50,6 +51,10 @@ function makeDecoder<Message>(catalog: Catalog): (frame: string) => Decoded<Mess
     } catch {
       return { ok: false, code: 'PROTOCOL_INVALID_JSON', error: 'frame is not valid JSON' };
     }
+    // After the parse, so that the scan only ever reads valid JSON.
+    const problem = jsonTextProblem(frame);
+    if (problem)
+      return { ok: false, code: 'PROTOCOL_INVALID_JSON', error: describeJsonTextProblem(problem, 'frame') };
     const head = readHead(value);
     if (head.version !== PROTOCOL_VERSION)
       return {

@@ -1,5 +1,6 @@
 import type { TSchema } from 'typebox';
 import Value from 'typebox/value';
+import { explainPattern } from '../inventory/computer-name.js';
 
 /** One way a value breaks its schema: where (JSON Pointer segments) and what, in plain words. */
 export interface SchemaIssue {
@@ -79,7 +80,12 @@ function explain(error: RawError, { schema, root, hints }: ExplainContext): Sche
     case 'type':
       return [{ path, message: `must be ${article(String(params.type))} (got ${describeType(actual)})` }];
     case 'pattern':
-      return [{ path, message: `${hints[lastKey(path)] ?? 'has the wrong format'} (got ${show(actual)})` }];
+      return [
+        {
+          path,
+          message: `${explainPattern(params.pattern, actual) ?? hints[lastKey(path)] ?? 'has the wrong format'} (got ${show(actual)})`,
+        },
+      ];
     case 'uniqueItems':
       return [{ path, message: 'must not list the same value twice' }];
     default:

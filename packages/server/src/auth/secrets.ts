@@ -13,9 +13,9 @@ export function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
 }
 
-/** A short public id for a token, safe to show and log. */
+/** A public id for a token, safe to show and log: a random UUID (122 random bits), so that two never collide. */
 export function newTokenId(): string {
-  return randomUUID().slice(0, 8);
+  return randomUUID();
 }
 
 /** The bearer secret of an Authorization header, if it has the expected kind. */

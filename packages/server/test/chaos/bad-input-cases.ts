@@ -1,6 +1,7 @@
 import {
   type AgentMessageType,
   AgentToServerMessages,
+  computerNameProblem,
   type InventoryServer,
   RolloutPolicy,
   STEP_NAMES,
@@ -46,7 +47,9 @@ const policy = {
   stepTimeoutSeconds: { install: 3600, other: 300 },
 } satisfies Json;
 
-const netbios = fc.stringMatching(/^[A-Z][A-Z0-9-]{0,14}$/);
+const netbios = fc
+  .stringMatching(/^[A-Z][A-Z0-9-]{0,14}$/)
+  .filter((name) => computerNameProblem(name) === undefined);
 const rolloutId = fc.stringMatching(/^r-[0-9a-f]{10}$/);
 const reason = fc.string({ maxLength: 500 });
 const unknownName = netbios.filter((name) => ![FUZZ_NAME, OTHER_NAME].includes(name.toUpperCase()));

@@ -1,4 +1,9 @@
-import { type AgentMessageType, decodeAgentMessage, MAX_FRAME_CHARS } from '@exrollout/core';
+import {
+  type AgentMessageType,
+  computerNameProblem,
+  decodeAgentMessage,
+  MAX_FRAME_CHARS,
+} from '@exrollout/core';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRollout, SHA } from '../fleet-helpers.js';
@@ -45,6 +50,8 @@ const MESSAGE_TYPES = Object.keys(VALID_MESSAGES) as AgentMessageType[];
 // BullMQ's worker renews its stalled-job check key on its own timer, whatever the requests.
 const mayChange = (key: string) => key.startsWith('authfail:') || key === 'bull:rollouts:stalled-check';
 
+// Names that are NetBIOS-shaped but that Windows refuses as computer names (issue 13, item 18).
+const WINDOWS_REFUSES = ['2007', '0', 'CON', 'nul', 'Com1', 'LPT9', 'EX01-', 'SERVER', 'gw'];
 const tally = new FuzzTally();
 let server: TestServer;
 let agent: RawAgent;
@@ -300,10 +307,12 @@ describe('hand-picked nasties', () => {
     await stillUp();
   });
 
-  it('refuses names with NUL, control, bidi, look-alike or non-ASCII characters in HELLO and INVENTORY', async () => {
+  it('refuses names with NUL, control, bidi, look-alike or non-ASCII characters, or that Windows refuses, in HELLO and INVENTORY', async () => {
     const peer = await RawAgent.connect(server.wsUrl, otherCredential);
     const before = await snapshotRedis(server.redis, server.prefix);
-    for (const name of NASTY_STRINGS.filter((s) => !/^[A-Za-z0-9][A-Za-z0-9-]{0,14}$/.test(s))) {
+    for (const name of [...NASTY_STRINGS, ...WINDOWS_REFUSES].filter(
+      (s) => computerNameProblem(s) !== undefined,
+    )) {
       const hello = { version: 1, type: 'HELLO', payload: { name, agentVersion: 't', driver: 'simulated' } };
       await refusedFrame(peer, JSON.stringify(hello), ['PROTOCOL_INVALID_MESSAGE']);
       const inventory = {
@@ -313,6 +322,14 @@ describe('hand-picked nasties', () => {
       };
       await refusedFrame(agent, JSON.stringify(inventory), ['PROTOCOL_INVALID_MESSAGE']);
     }
+    peer.send({
+      version: 1,
+      type: 'HELLO',
+      payload: { name: '2007', agentVersion: 't', driver: 'simulated' },
+    });
+    expect((await peer.next('ERROR')).payload.message).toBe(
+      'HELLO payload.name: must be a Windows computer name: 1-15 letters, digits or hyphens, not all digits: Windows refuses a numeric computer name (got "2007")',
+    );
     peer.close();
     await peer.closed;
     await quietSince(before);
@@ -453,6 +470,53 @@ describe('hand-picked nasties', () => {
     await stillUp();
   });
 
+  it('refuses a REST body or a frame that repeats a key at any level, rather than letting the last one win', async () => {
+    const before = await snapshotRedis(server.redis, server.prefix);
+    for (const route of Object.keys(ROUTE_CASES)) {
+      const url = `${server.url}${ROUTE_CASES[route]?.path(targets)}`;
+      const valid = JSON.stringify(ROUTE_CASES[route]?.valid).slice(1, -1);
+      for (const body of [
+        `{${valid},${valid}}`,
+        `{${valid},"x":{"a":1,"a":2}}`,
+        '{"a":[{"\\u0061":1,"a":2}]}',
+      ]) {
+        const response = await rawRequest(url, {
+          method: 'POST',
+          token: server.admin,
+          body,
+          contentType: 'application/json',
+        });
+        const code = String(response.body?.code);
+        expect(
+          judged(response.status === 400 && code === 'SRV_ERR_VALIDATION', code),
+          `${route} ${body.slice(0, 60)}: ${response.status} ${code}`,
+        ).toBe(true);
+        expect(String(response.body?.message)).toContain('twice');
+      }
+    }
+    const escalate = await rawRequest(`${server.url}/api/v1/tokens`, {
+      method: 'POST',
+      token: server.admin,
+      body: '{"name":"noc","role":"viewer","role":"admin"}',
+      contentType: 'application/json',
+    });
+    expect(judged(escalate.status === 400, String(escalate.body?.code))).toBe(true);
+    const sentAt = JSON.stringify(new Date().toISOString());
+    await refusedFrame(
+      agent,
+      `{"version":1,"type":"HEARTBEAT","payload":{"sentAt":${sentAt},"sentAt":${sentAt}}}`,
+      ['PROTOCOL_INVALID_JSON'],
+    );
+    const twice = `{"name":"${FUZZ_NAME}","build":"8.1.340.1","build":"8.1.311.3","roles":["HubTransport"]}`;
+    await refusedFrame(
+      agent,
+      `{"version":1,"type":"INVENTORY","payload":{"server":${twice},"host":{},"collectedAt":${sentAt}}}`,
+      ['PROTOCOL_INVALID_JSON'],
+    );
+    await quietSince(before);
+    await stillUp();
+  });
+
   it('refuses wrong types, and unicode, control and bidi characters in names, naming the field', async () => {
     const before = await snapshotRedis(server.redis, server.prefix);
     const cases: [string, Json, string][] = [
@@ -472,7 +536,9 @@ describe('hand-picked nasties', () => {
         'policy.concurrency',
       ],
     ];
-    for (const name of NASTY_STRINGS.filter((s) => s !== '' && !/^[A-Za-z0-9][A-Za-z0-9-]{0,14}$/.test(s))) {
+    for (const name of [...NASTY_STRINGS, ...WINDOWS_REFUSES].filter(
+      (s) => s !== '' && computerNameProblem(s) !== undefined,
+    )) {
       cases.push(['/agent/v1/enrol', { token: 'exe_x', name }, 'body/name']);
       cases.push(['/api/v1/plans', { selection: { names: [name] } }, 'body/selection/names/0']);
     }

@@ -34,7 +34,7 @@ describe('parseSimulatedHost', () => {
     };
     expect(rejection(value, 'scenario.json hosts[2]')).toEqual([
       'invalid scenario.json hosts[2] (5 problems):',
-      '  server.name: must be a NetBIOS name: 1-15 letters, digits or hyphens, not starting with a hyphen (got "SEA CAS01")',
+      '  server.name: must be a Windows computer name: 1-15 letters, digits or hyphens (got "SEA CAS01")',
       '  server.build: must be a four-part build such as 8.1.340.1 or 08.01.0340.001 (the ExSetup.exe file version) (got "8.1.340")',
       '  behaviour.installSecond: is not a known field (did you mean "installSeconds"?)',
       '  behaviour.stepSeconds: must be >= 0',

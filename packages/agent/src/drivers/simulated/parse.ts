@@ -3,12 +3,9 @@ import { DriverError } from '../../errors.js';
 import { SimulatedHost } from './schema.js';
 import { suggestField } from './suggest.js';
 
-const NETBIOS_HINT = 'must be a NetBIOS name: 1-15 letters, digits or hyphens, not starting with a hyphen';
 const BUILD_HINT =
   'must be a four-part build such as 8.1.340.1 or 08.01.0340.001 (the ExSetup.exe file version)';
 const HINTS: Readonly<Record<string, string>> = {
-  name: NETBIOS_HINT,
-  cms: NETBIOS_HINT,
   build: BUILD_HINT,
   fqdn: 'must be a DNS name such as cas01.contoso.com',
 };
