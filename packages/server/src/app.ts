@@ -17,7 +17,7 @@ import { CLOSE } from './gateway/close-codes.js';
 import type { AgentConnection } from './gateway/connection.js';
 import { gatewayPlugin } from './gateway/plugin.js';
 import { ConnectionRegistry } from './gateway/registry.js';
-import type { Logger } from './logger.js';
+import { type Logger, serverLogger } from './logger.js';
 import { redisKeys } from './redis-keys.js';
 import { adminRoutes } from './routes/admin.js';
 import { dashboardRoutes } from './routes/dashboard.js';
@@ -50,7 +50,8 @@ export interface ExrolloutServer {
 
 /** Builds the Fastify server: REST API, OpenAPI at /docs, the agent gateway, the offline sweeper. */
 export async function buildServer(deps: AppDeps): Promise<ExrolloutServer> {
-  const { config, logger, redis } = deps;
+  const { config, redis } = deps;
+  const logger = serverLogger(deps.logger);
   const app = Fastify({
     loggerInstance: logger,
     schemaErrorFormatter: formatSchemaErrors,

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import pino from 'pino';
 import { buildServer } from './app.js';
 import { ROLES, type Role } from './auth/roles.js';
 import { loadConfig } from './config.js';
 import { ServerError } from './errors.js';
+import { createRootLogger } from './logger.js';
 import { connectRedis, redactUrl } from './redis.js';
 import { redisKeys } from './redis-keys.js';
 import { TokenStore } from './stores/token-store.js';
@@ -24,10 +24,7 @@ async function main(argv: string[]): Promise<number> {
 
 async function start(): Promise<number> {
   const config = loadConfig();
-  const logger = pino({
-    level: config.logLevel,
-    redact: ['req.headers.authorization', 'token', 'credential'],
-  });
+  const logger = createRootLogger(config.logLevel);
   const redis = await connectRedis(config.redisUrl);
   const server = await buildServer({ config, logger, redis });
   const address = await server.app.listen({ host: config.host, port: config.port });

@@ -8,7 +8,7 @@ import {
 } from '@exrollout/core';
 import type { WebSocket } from 'ws';
 import type { ServerConfig } from '../config.js';
-import type { Logger } from '../logger.js';
+import { type Logger, scrubSecrets } from '../logger.js';
 import type { InventoryStore } from '../stores/inventory-store.js';
 import { CLOSE } from './close-codes.js';
 import { FrameQueue } from './frame-queue.js';
@@ -188,7 +188,8 @@ export class AgentConnection {
 
   private reject(code: string, error: string, inReplyTo?: string): void {
     this.invalid++;
-    this.log.warn({ code, error, invalid: this.invalid }, 'refused an agent message');
+    // The refusal may quote what the agent sent, which may be a secret pasted in the wrong place.
+    this.log.warn({ code, error: scrubSecrets(error), invalid: this.invalid }, 'refused an agent message');
     this.send({
       version: PROTOCOL_VERSION,
       type: 'ERROR',

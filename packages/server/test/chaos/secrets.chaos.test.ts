@@ -108,6 +108,26 @@ it('never logs a secret, nor returns one except in the answer that issues it', a
   await call('GET', '/api/v1/servers', String(raw.body.credential));
   await expect(RawAgent.connect(s.wsUrl, operator)).rejects.toThrow('401');
 
+  // Secrets put where they do not belong (issue 13, item 14): in a query string, in a path, in a field or a
+  // frame that quotes what it refuses. Each is refused, and none may reach the log or come back in an answer.
+  const umCredential = String(raw.body.credential);
+  await call('GET', `/api/v1/servers?token=${s.admin}`, s.admin);
+  await call('GET', `/api/v1/me?access_token=${operator}&x=${umCredential}`);
+  await call('GET', `/api/v1/${approver}`, s.admin);
+  await call('GET', `/api/v1/servers/${operator}`, s.admin);
+  await call('POST', '/agent/v1/enrol', undefined, { token: oneToken, name: umCredential });
+  await call('POST', '/api/v1/tokens', s.admin, { name: 'x', role: 'viewer', token: operator });
+  await expect(RawAgent.connect(`${s.wsUrl}?credential=${umCredential}`)).rejects.toThrow('401');
+  const pasted = await RawAgent.connect(`${s.wsUrl}?token=${s.admin}`, umCredential);
+  pasted.send({
+    version: 1,
+    type: 'HELLO',
+    payload: { name: umCredential, agentVersion: operator, driver: 'simulated' },
+  });
+  expect((await pasted.next('ERROR')).payload.code).toBe('PROTOCOL_INVALID_MESSAGE');
+  pasted.close();
+  await pasted.closed;
+
   await call('DELETE', '/api/v1/agents/UM01', s.admin);
   expect((await agent.closed).code).toBe(4004);
   await call('DELETE', `/api/v1/tokens/${String(viewer.body.id)}`, s.admin);
