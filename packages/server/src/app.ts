@@ -22,6 +22,7 @@ import { redisKeys } from './redis-keys.js';
 import { adminRoutes } from './routes/admin.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { meRoutes } from './routes/me.js';
+import { OpenStreams } from './routes/open-streams.js';
 import { planRoutes } from './routes/plans.js';
 import { rolloutRoutes } from './routes/rollouts.js';
 import { serverRoutes } from './routes/servers.js';
@@ -100,7 +101,11 @@ export async function buildServer(deps: AppDeps): Promise<ExrolloutServer> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(async (scope) => serverRoutes(scope, { inventory, auth }));
   await app.register(async (scope) => adminRoutes(scope, { inventory, auth, bus }));
-  await app.register(async (scope) => rolloutRoutes(scope, { engine, auth, redis }));
+  const streams = new OpenStreams();
+  const stopEndingStreams = bus.subscribe((message) => {
+    if (message.type === 'operator-revoked') streams.endFor(message.tokenId);
+  });
+  await app.register(async (scope) => rolloutRoutes(scope, { engine, auth, redis, streams }));
   await app.register(async (scope) => meRoutes(scope, { auth }));
   await app.register(async (scope) => planRoutes(scope, { inventory, auth }));
   await app.register(async (scope) => dashboardRoutes(scope, { root: dashboardDir() }));
@@ -125,6 +130,8 @@ export async function buildServer(deps: AppDeps): Promise<ExrolloutServer> {
   const sweeper = startSweeper(inventory, config, logger.child({ component: 'liveness' }));
   app.addHook('preClose', async () => {
     clearInterval(sweeper);
+    stopEndingStreams();
+    streams.endAll();
     for (const connection of connections.all()) connection.close(CLOSE.GOING_AWAY, 'server shutting down');
   });
   app.addHook('onClose', async () => {

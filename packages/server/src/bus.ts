@@ -8,6 +8,8 @@ export type BusMessage =
   | { readonly type: 'agent-revoked'; readonly name: string; readonly credentialHash: string }
   /** An agent connected with a new session: any other connection of it is stale. */
   | { readonly type: 'agent-connected'; readonly name: string; readonly session: string }
+  /** An operator token was revoked: end the event streams it opened, wherever they are. */
+  | { readonly type: 'operator-revoked'; readonly tokenId: string }
   /** A message for an agent, delivered by whichever instance holds its connection. */
   | { readonly type: 'agent-message'; readonly name: string; readonly message: ServerMessage };
 

@@ -44,6 +44,7 @@ export async function gatewayPlugin(app: FastifyInstance, deps: GatewayDeps): Pr
   // Headroom over the largest frame for multi-byte characters.
   await app.register(websocket, { options: { maxPayload: MAX_FRAME_CHARS * 2 } });
   const stopListening = bus.subscribe((message) => {
+    if (message.type === 'operator-revoked') return;
     const connection = registry.get(message.name);
     if (!connection) return;
     if (message.type === 'agent-revoked' && connection.credentialHash === message.credentialHash)

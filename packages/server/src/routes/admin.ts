@@ -179,6 +179,8 @@ export async function adminRoutes(
     async (request) => {
       const { id } = request.params as Static<typeof TokenId>;
       if (!(await tokens.revokeOperatorToken(id))) throw notFound(`operator token ${id}`);
+      await bus.publish({ type: 'operator-revoked', tokenId: id });
+      request.log.info({ tokenId: id }, 'operator token revoked');
       return { id, revoked: true };
     },
   );

@@ -8,6 +8,7 @@ import { ROLLOUT_ACTIONS, SERVER_ACTIONS } from '../engine/actions.js';
 import type { RolloutEngine } from '../engine/engine.js';
 import { RolloutView } from '../engine/views.js';
 import { BLOCKING } from '../redis.js';
+import { type OpenStreams, STREAM_CLOSINGS } from './open-streams.js';
 
 const CreateBody = Type.Object(
   {
@@ -62,7 +63,7 @@ const actorOf = (request: FastifyRequest) =>
 /** Rollouts: create, read, act, and their audit trail (also as a live stream). */
 export async function rolloutRoutes(
   app: FastifyInstance,
-  deps: { engine: RolloutEngine; auth: Authenticator; redis: Redis },
+  deps: { engine: RolloutEngine; auth: Authenticator; redis: Redis; streams: OpenStreams },
 ): Promise<void> {
   const { engine, auth } = deps;
   const viewer = requireRole(auth, 'viewer');
@@ -233,6 +234,9 @@ export async function rolloutRoutes(
       return streamEvents(request, reply, {
         engine,
         redis: deps.redis,
+        streams: deps.streams,
+        tokenId: request.operator?.id ?? '',
+        tokenLive: (tokenId) => auth.tokens.hasOperatorToken(tokenId),
         id,
         after: query.after ?? '-',
         matches,
@@ -247,6 +251,9 @@ async function streamEvents(
   options: {
     engine: RolloutEngine;
     redis: Redis;
+    streams: OpenStreams;
+    tokenId: string;
+    tokenLive: (tokenId: string) => Promise<boolean>;
     id: string;
     after: string;
     matches: (event: { server?: string }) => boolean;
@@ -262,10 +269,16 @@ async function streamEvents(
   // A blocking read needs a connection of its own.
   const connection = options.redis.duplicate(BLOCKING);
   let open = true;
-  request.raw.on('close', () => {
+  const stop = (closing?: { code?: string; message: string }) => {
+    if (!open) return;
     open = false;
+    if (closing) raw.write(`event: closed\ndata: ${JSON.stringify(closing)}\n\n`);
     connection.disconnect();
-  });
+  };
+  request.raw.on('close', () => stop());
+  // A revoked token's streams end at once where the revocation is heard, and within one wait anywhere else.
+  const forget = options.streams.add(options.tokenId, (why) => stop(STREAM_CLOSINGS[why]));
+  const stillLive = async () => open && (await options.tokenLive(options.tokenId).catch(() => true));
   let last = options.after;
   const send = (events: { id: string; server?: string }[]) => {
     for (const event of events) {
@@ -279,12 +292,15 @@ async function streamEvents(
   while (open) {
     try {
       const events = await options.engine.store.waitForEvents(connection, options.id, last, 15_000);
+      if (!(await stillLive())) stop(STREAM_CLOSINGS.revoked);
+      if (!open) break;
       if (events.length === 0) raw.write(': keep-alive\n\n');
       send(events);
     } catch {
       break;
     }
   }
+  forget();
   raw.end();
   return reply;
 }

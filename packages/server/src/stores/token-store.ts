@@ -159,6 +159,11 @@ export class TokenStore {
       .filter((t): t is OperatorToken => t !== undefined);
   }
 
+  /** True while an operator token of this id exists (it was issued and not revoked). */
+  async hasOperatorToken(id: string): Promise<boolean> {
+    return (await this.redis.hexists(this.keys.operatorTokenIds, id)) === 1;
+  }
+
   /** Revokes an operator token by id; false if there is none. */
   async revokeOperatorToken(id: string): Promise<boolean> {
     const hash = await this.redis.hget(this.keys.operatorTokenIds, id);
