@@ -101,7 +101,12 @@ async function checkOpenFilesLimit(agents: number): Promise<void> {
 
 /** The exrollout server's environment: default liveness settings, and the CPU profiler when asked for. */
 async function serverEnv(options: BenchOptions, scripts: ChildScripts): Promise<Record<string, string>> {
-  const env: Record<string, string> = { EXR_HEARTBEAT_INTERVAL_MS: '15000', EXR_OFFLINE_AFTER_MS: '45000' };
+  const env: Record<string, string> = {
+    EXR_HEARTBEAT_INTERVAL_MS: '15000',
+    EXR_OFFLINE_AFTER_MS: '45000',
+    // The bench sends each agent far more INVENTORY messages than a real one would: lift the per-agent limit.
+    EXR_INVENTORY_LIMIT: '1000000',
+  };
   // Node options for the server process only (e.g. --max-semi-space-size=64), to try what they change.
   const nodeOptions = [process.env.EXR_BENCH_SERVER_NODE_OPTIONS ?? ''];
   if (options.cpuProfDir) {

@@ -15,6 +15,7 @@ import { JobQueue } from './engine/queue.js';
 import { installErrorHandler } from './error-handler.js';
 import { CLOSE } from './gateway/close-codes.js';
 import type { AgentConnection } from './gateway/connection.js';
+import { InventoryLimiter } from './gateway/inventory-limiter.js';
 import { gatewayPlugin } from './gateway/plugin.js';
 import { ConnectionRegistry } from './gateway/registry.js';
 import { type Logger, serverLogger } from './logger.js';
@@ -53,13 +54,17 @@ export interface ExrolloutServer {
 export async function buildServer(deps: AppDeps): Promise<ExrolloutServer> {
   const { config, redis } = deps;
   const logger = serverLogger(deps.logger);
+  const sockets = socketTimeouts(config);
   const app = Fastify({
     loggerInstance: logger,
     schemaErrorFormatter: formatSchemaErrors,
+    requestTimeout: Math.max(REQUEST_TIMEOUT_MS, config.helloTimeoutMs),
     ...(config.trustProxy ? { trustProxy: config.trustProxy } : {}),
     ...(config.tlsCertFile && config.tlsKeyFile
-      ? { https: { cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile) } }
-      : {}),
+      ? {
+          https: { cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile), ...sockets },
+        }
+      : { http: sockets }),
   }) as unknown as FastifyInstance;
   const keys = redisKeys(config.redisPrefix);
   const inventory = new InventoryStore(redis, keys);
@@ -116,6 +121,7 @@ export async function buildServer(deps: AppDeps): Promise<ExrolloutServer> {
       auth,
       bus,
       commands: engine,
+      inventoryLimiter: new InventoryLimiter(redis, keys.prefix, config),
       outstandingFor: (name) => engine.outstandingFor(name),
       registry: connections,
       serverVersion: SERVER_VERSION,
@@ -139,6 +145,18 @@ export async function buildServer(deps: AppDeps): Promise<ExrolloutServer> {
     await bus.close();
   });
   return { app, inventory, tokens, connections, engine };
+}
+
+/** How long a client has to send a whole request, body included (a body is at most 1 MiB). */
+const REQUEST_TIMEOUT_MS = 30_000;
+
+// Node's defaults let a socket that sends no request, or half of one, stay open for 60-90 s (headersTimeout 60 s,
+// checked every 30 s); a socket must say something within the HELLO timeout, checked every second.
+function socketTimeouts(config: Readonly<ServerConfig>) {
+  return {
+    headersTimeout: config.helloTimeoutMs,
+    connectionsCheckingInterval: Math.min(1000, config.helloTimeoutMs),
+  };
 }
 
 function startSweeper(

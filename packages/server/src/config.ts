@@ -23,6 +23,15 @@ export const ServerConfig = Type.Object({
   offlineAfterMs: Type.Integer({ minimum: 200, maximum: 3_600_000 }),
   /** How often agents re-send their inventory unasked. @default 300000 */
   inventoryIntervalMs: Type.Integer({ minimum: 1000, maximum: 86_400_000 }),
+  /**
+   * How long a new connection has to send its request's headers, and an agent its HELLO once connected; a socket
+   * that says nothing in that time is closed. @default 10000
+   */
+  helloTimeoutMs: Type.Integer({ minimum: 100, maximum: 600_000 }),
+  /** INVENTORY messages one agent may send within the window; the ones over it are refused. @default 60 */
+  inventoryLimit: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
+  /** The window over which an agent's INVENTORY messages are counted, in seconds. @default 60 */
+  inventoryLimitWindowSeconds: Type.Integer({ minimum: 1, maximum: 86_400 }),
   /** Invalid messages an agent may send before it is disconnected. @default 10 */
   maxInvalidMessages: Type.Integer({ minimum: 1, maximum: 10_000 }),
   /** Engine jobs this instance processes at once. @default 16 */
@@ -54,6 +63,9 @@ const ENV = {
   heartbeatIntervalMs: 'EXR_HEARTBEAT_INTERVAL_MS',
   offlineAfterMs: 'EXR_OFFLINE_AFTER_MS',
   inventoryIntervalMs: 'EXR_INVENTORY_INTERVAL_MS',
+  helloTimeoutMs: 'EXR_HELLO_TIMEOUT_MS',
+  inventoryLimit: 'EXR_INVENTORY_LIMIT',
+  inventoryLimitWindowSeconds: 'EXR_INVENTORY_LIMIT_WINDOW_SECONDS',
   maxInvalidMessages: 'EXR_MAX_INVALID_MESSAGES',
   jobConcurrency: 'EXR_JOB_CONCURRENCY',
   jobLockMs: 'EXR_JOB_LOCK_MS',
@@ -70,6 +82,9 @@ const NUMERIC = new Set<keyof ServerConfig>([
   'heartbeatIntervalMs',
   'offlineAfterMs',
   'inventoryIntervalMs',
+  'helloTimeoutMs',
+  'inventoryLimit',
+  'inventoryLimitWindowSeconds',
   'maxInvalidMessages',
   'jobConcurrency',
   'jobLockMs',
@@ -94,6 +109,9 @@ export function loadConfig(
     heartbeatIntervalMs: 15_000,
     offlineAfterMs: 45_000,
     inventoryIntervalMs: 300_000,
+    helloTimeoutMs: 10_000,
+    inventoryLimit: 60,
+    inventoryLimitWindowSeconds: 60,
     maxInvalidMessages: 10,
     jobConcurrency: 16,
     jobLockMs: 30_000,

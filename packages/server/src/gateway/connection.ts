@@ -12,6 +12,7 @@ import { type Logger, scrubSecrets } from '../logger.js';
 import type { InventoryStore } from '../stores/inventory-store.js';
 import { CLOSE } from './close-codes.js';
 import { FrameQueue } from './frame-queue.js';
+import type { InventoryLimiter } from './inventory-limiter.js';
 import type { ConnectionRegistry } from './registry.js';
 
 /** Receives what agents say about commands; the rollout engine implements it. */
@@ -29,19 +30,23 @@ export interface ConnectionDeps {
   readonly store: InventoryStore;
   readonly registry: ConnectionRegistry<AgentConnection>;
   readonly commands: CommandSink;
+  readonly inventoryLimiter: InventoryLimiter;
   readonly logger: Logger;
   readonly serverVersion: string;
   /** Called once the agent said HELLO, is registered here and was welcomed. */
   onRegistered(connection: AgentConnection): Promise<void>;
 }
 
-const HELLO_TIMEOUT_MS = 10_000;
 const FRAME_TIMEOUT_MS = 10_000;
+// How long a peer has to answer the close frame before its socket is cut: one that never reads would otherwise
+// hold it for ws's 30 s, or until it misses two pings.
+const CLOSE_GRACE_MS = 1000;
 
 /** One agent's WebSocket: authenticates its HELLO, validates every frame, keeps its liveness in Redis. */
 export class AgentConnection {
   private registered = false;
   private invalid = 0;
+  private inventoriesRefused = 0;
   private alive = true;
   // Frames of one agent are handled in order, so that its reports reach Redis in the order it sent them.
   private readonly frames: FrameQueue;
@@ -69,10 +74,13 @@ export class AgentConnection {
     });
     this.socket.on('close', (code) => this.enqueue(() => this.onClose(code)));
     this.socket.on('error', (error) => this.log.warn({ err: error }, 'agent socket error'));
+    const { helloTimeoutMs } = this.deps.config;
     this.timers.push(
       setTimeout(
-        () => this.registered || this.close(CLOSE.PROTOCOL_VIOLATION, 'no HELLO within 10 s'),
-        HELLO_TIMEOUT_MS,
+        () =>
+          this.registered ||
+          this.close(CLOSE.PROTOCOL_VIOLATION, `no HELLO within ${helloTimeoutMs / 1000} s`),
+        helloTimeoutMs,
       ),
     );
     this.timers.push(setInterval(() => this.ping(), this.deps.config.heartbeatIntervalMs));
@@ -89,6 +97,7 @@ export class AgentConnection {
   close(code: number, reason: string): void {
     this.log.info({ code, reason }, 'closing agent connection');
     this.socket.close(code, reason);
+    this.timers.push(setTimeout(() => this.socket.terminate(), CLOSE_GRACE_MS));
   }
 
   private enqueue(work: () => Promise<void>): void {
@@ -171,6 +180,9 @@ export class AgentConnection {
   private async onInventory(message: AgentMessage<'INVENTORY'>): Promise<void> {
     const { server, host, collectedAt } = message.payload;
     if (!sameName(server.name, this.name)) return this.nameMismatch(server.name);
+    const retryAfter = await this.deps.inventoryLimiter.take(this.name);
+    if (retryAfter !== undefined) return this.inventoryOverLimit(retryAfter);
+    this.inventoriesRefused = 0;
     const problems = checkServer(server);
     if (problems.length > 0)
       return this.reject(
@@ -181,20 +193,27 @@ export class AgentConnection {
     if (change) this.log.info({ from: change.from, to: change.to }, 'build changed');
   }
 
+  // Refused, and counted as invalid, but logged once per run of refusals: a flood must not become one of log lines.
+  private inventoryOverLimit(retryAfterSeconds: number): void {
+    const { limit, windowSeconds } = this.deps.inventoryLimiter;
+    this.reject(
+      'PROTOCOL_RATE_LIMITED',
+      `more than ${limit} INVENTORY messages within ${windowSeconds} s: this one was not stored; the next may be sent in ${retryAfterSeconds} s`,
+      this.inventoriesRefused++ === 0,
+    );
+  }
+
   private nameMismatch(claimed: string): void {
     this.reject('AUTH_NAME_MISMATCH', `this credential speaks for ${this.name}, not ${claimed}`);
     this.close(CLOSE.NAME_MISMATCH, 'name does not match the credential');
   }
 
-  private reject(code: string, error: string, inReplyTo?: string): void {
+  private reject(code: string, error: string, log = true): void {
     this.invalid++;
     // The refusal may quote what the agent sent, which may be a secret pasted in the wrong place.
-    this.log.warn({ code, error: scrubSecrets(error), invalid: this.invalid }, 'refused an agent message');
-    this.send({
-      version: PROTOCOL_VERSION,
-      type: 'ERROR',
-      payload: { code, message: error, ...(inReplyTo ? { inReplyTo } : {}) },
-    });
+    if (log)
+      this.log.warn({ code, error: scrubSecrets(error), invalid: this.invalid }, 'refused an agent message');
+    this.send({ version: PROTOCOL_VERSION, type: 'ERROR', payload: { code, message: error } });
     if (this.invalid >= this.deps.config.maxInvalidMessages)
       this.close(CLOSE.PROTOCOL_VIOLATION, `too many invalid messages (${this.invalid})`);
   }

@@ -9,6 +9,7 @@ import type { ServerConfig } from '../config.js';
 import type { InventoryStore } from '../stores/inventory-store.js';
 import { CLOSE } from './close-codes.js';
 import { AgentConnection, type CommandSink } from './connection.js';
+import type { InventoryLimiter } from './inventory-limiter.js';
 import type { ConnectionRegistry } from './registry.js';
 
 /** What the agent gateway needs. */
@@ -18,6 +19,7 @@ export interface GatewayDeps {
   readonly auth: Authenticator;
   readonly bus: Bus;
   readonly commands: CommandSink;
+  readonly inventoryLimiter: InventoryLimiter;
   readonly registry: ConnectionRegistry<AgentConnection>;
   readonly serverVersion: string;
   /** The command an agent should be running, sent again whenever it (re)connects. */

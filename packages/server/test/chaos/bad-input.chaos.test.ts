@@ -46,9 +46,11 @@ const PROTOCOL_CODES = [
   'PROTOCOL_INVALID_MESSAGE',
 ];
 const MESSAGE_TYPES = Object.keys(VALID_MESSAGES) as AgentMessageType[];
-// Keys a refusal may change: enrolment with a wrong token counts a failed authentication against 127.0.0.1, and
-// BullMQ's worker renews its stalled-job check key on its own timer, whatever the requests.
-const mayChange = (key: string) => key.startsWith('authfail:') || key === 'bull:rollouts:stalled-check';
+// Keys a refusal may change: enrolment with a wrong token counts a failed authentication against 127.0.0.1, an
+// INVENTORY counts against its agent's limit even when refused, and BullMQ's worker renews its stalled-job check
+// key on its own timer, whatever the requests.
+const mayChange = (key: string) =>
+  key.startsWith('authfail:') || key.startsWith('invlimit:') || key === 'bull:rollouts:stalled-check';
 
 // Names that are NetBIOS-shaped but that Windows refuses as computer names (issue 13, item 18).
 const WINDOWS_REFUSES = ['2007', '0', 'CON', 'nul', 'Com1', 'LPT9', 'EX01-', 'SERVER', 'gw'];
@@ -65,6 +67,8 @@ beforeAll(async () => {
     offlineAfterMs: 3_600_000,
     maxInvalidMessages: 10_000,
     authFailureLimit: 1_000_000,
+    // The fuzzer sends thousands of INVENTORY messages from one agent, which the limiter would refuse.
+    inventoryLimit: 1_000_000,
   });
   agent = await RawAgent.connect(server.wsUrl, await enrolAgent(server, FUZZ_NAME));
   await agent.hello(FUZZ_NAME);
