@@ -27,6 +27,7 @@ import { OpenStreams } from './routes/open-streams.js';
 import { planRoutes } from './routes/plans.js';
 import { rolloutRoutes } from './routes/rollouts.js';
 import { serverRoutes } from './routes/servers.js';
+import { securityHeaders } from './security-headers.js';
 import { InventoryStore } from './stores/inventory-store.js';
 import { TokenStore } from './stores/token-store.js';
 import { formatSchemaErrors, installJsonParser, installValidators } from './validation.js';
@@ -92,6 +93,7 @@ export async function buildServer(deps: AppDeps): Promise<ExrolloutServer> {
   installErrorHandler(app);
   installValidators(app);
   installJsonParser(app);
+  await securityHeaders(app, { tls: Boolean(config.tlsCertFile && config.tlsKeyFile) });
   await app.register(swagger, {
     openapi: {
       info: {
