@@ -20,10 +20,16 @@ const rows = [];
 for (const [path, methods] of Object.entries(document.paths ?? {}))
   for (const [method, operation] of Object.entries(methods))
     rows.push(
-      `| \`${method.toUpperCase()} ${path}\` | ${operation.tags?.join(', ') ?? ''} | ${operation.summary ?? ''} |`,
+      `| \`${method.toUpperCase()} ${path}\` | \`${operation.operationId}\` | ${operation.tags?.join(', ') ?? ''} | ${operation.summary ?? ''} | ${errorStatuses(operation)} |`,
     );
+function errorStatuses(operation) {
+  return Object.keys(operation.responses ?? {})
+    .filter((status) => Number(status) >= 400)
+    .join(', ');
+}
+
 writeFileSync(
   new URL('../docs/api.md', import.meta.url),
-  `# REST API\n\nGenerated from the server's OpenAPI document by \`node scripts/openapi.mjs\`; the full document is\n[openapi.json](openapi.json), and a running server serves it at \`/docs/json\` with a UI at \`/docs\`. Roles,\nerrors and shapes: [server.md](server.md), [rollouts.md](rollouts.md), [rollback.md](rollback.md), [errors.md](errors.md).\n\n| route | tag | what |\n|---|---|---|\n${rows.join('\n')}\n`,
+  `# REST API\n\nGenerated from the server's OpenAPI document by \`node scripts/openapi.mjs\`; the full document is\n[openapi.json](openapi.json), and a running server serves it at \`/docs/json\` with a UI at \`/docs\`. Roles,\nerrors and shapes: [server.md](server.md), [rollouts.md](rollouts.md), [rollback.md](rollback.md), [errors.md](errors.md).\nEvery error answer is \`{ "code", "message" }\`; each operation lists the statuses it may answer with one.\n\`npm run lint:openapi\` lints the document with Redocly CLI (0 errors, 0 warnings), and\n\`packages/server/test/openapi-client.int.test.ts\` type-checks a client generated from it (openapi-typescript)\nagainst the server's real answers through a rollout's whole life.\n\n| route | operationId | tag | what | errors |\n|---|---|---|---|---|\n${rows.join('\n')}\n`,
 );
 console.log(`docs/openapi.json and docs/api.md: ${rows.length} operations`);

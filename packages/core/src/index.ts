@@ -113,6 +113,7 @@ export {
   type WaveState,
 } from './rollout/states.js';
 export { insideWindows, isKnownTimeZone, nextWindowOpening } from './rollout/windows.js';
+export { inputSchema } from './schema/input.js';
 export { formatPath, type SchemaIssue, schemaIssues } from './schema/issues.js';
 export { describeJsonTextProblem, type JsonTextProblem, jsonTextProblem } from './schema/json-text.js';
 export {

@@ -2,8 +2,6 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { AuthFailureLimiter } from './auth/auth-limiter.js';
@@ -19,6 +17,7 @@ import { InventoryLimiter } from './gateway/inventory-limiter.js';
 import { gatewayPlugin } from './gateway/plugin.js';
 import { ConnectionRegistry } from './gateway/registry.js';
 import { type Logger, serverLogger } from './logger.js';
+import { openApi } from './openapi.js';
 import { redisKeys } from './redis-keys.js';
 import { adminRoutes } from './routes/admin.js';
 import { dashboardRoutes } from './routes/dashboard.js';
@@ -94,18 +93,7 @@ export async function buildServer(deps: AppDeps): Promise<ExrolloutServer> {
   installValidators(app);
   installJsonParser(app);
   await securityHeaders(app, { tls: Boolean(config.tlsCertFile && config.tlsKeyFile) });
-  await app.register(swagger, {
-    openapi: {
-      info: {
-        title: 'exrollout',
-        version: SERVER_VERSION,
-        description: 'Staged rollouts of Exchange 2007 update rollups.',
-      },
-      components: { securitySchemes: { operatorToken: { type: 'http', scheme: 'bearer' } } },
-      security: [{ operatorToken: [] }],
-    },
-  });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await openApi(app, SERVER_VERSION);
   await app.register(async (scope) => serverRoutes(scope, { inventory, auth }));
   await app.register(async (scope) => adminRoutes(scope, { inventory, auth, bus }));
   const streams = new OpenStreams();

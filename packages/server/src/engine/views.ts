@@ -1,4 +1,4 @@
-import { isFinished, type RolloutPlan, WAVE_NAMES } from '@exrollout/core';
+import { isFinished, type RolloutPlan, RolloutPolicy, WAVE_NAMES } from '@exrollout/core';
 import Type, { type Static } from 'typebox';
 import type { RolloutMeta, ServerRun } from './model.js';
 
@@ -32,7 +32,7 @@ export const RolloutView = Type.Object({
   createdAt: Type.String(),
   createdBy: Type.String(),
   currentWave: Type.Integer(),
-  policy: Type.Record(Type.String(), Type.Unknown()),
+  policy: RolloutPolicy,
   counts: Type.Record(Type.String(), Type.Integer()),
   waves: Type.Array(
     Type.Object({ name: Type.String(), state: Type.String(), servers: Type.Array(ServerRunView) }),
@@ -80,7 +80,7 @@ export function rolloutView(
     createdAt: meta.createdAt,
     createdBy: meta.createdBy,
     currentWave: meta.currentWave,
-    policy: meta.policy as unknown as Record<string, unknown>,
+    policy: meta.policy,
     counts,
     waves,
     kind: meta.kind ?? 'rollout',

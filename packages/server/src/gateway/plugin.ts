@@ -6,6 +6,7 @@ import Type from 'typebox';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { Bus } from '../bus.js';
 import type { ServerConfig } from '../config.js';
+import { BODY_ERRORS, errorResponse, errorResponses } from '../routes/responses.js';
 import type { InventoryStore } from '../stores/inventory-store.js';
 import { CLOSE } from './close-codes.js';
 import { AgentConnection, type CommandSink } from './connection.js';
@@ -63,8 +64,19 @@ export async function gatewayPlugin(app: FastifyInstance, deps: GatewayDeps): Pr
       schema: {
         tags: ['agents'],
         summary: 'Trade an enrolment token for an agent credential',
+        description: 'The enrolment token is in the body: no operator token is needed.',
+        operationId: 'enrolAgent',
+        security: [],
         body: EnrolBody,
-        response: { 201: Type.Object({ name: Type.String(), credential: Type.String() }) },
+        response: {
+          201: Type.Object({ name: Type.String(), credential: Type.String() }),
+          ...errorResponses(...BODY_ERRORS, 429, 500),
+          ...errorResponse(
+            401,
+            'The enrolment token is unknown, expired or used up (SRV_ERR_ENROL_TOKEN_INVALID).',
+          ),
+          ...errorResponse(409, 'Another credential holds this server name (SRV_ERR_ENROL_NAME_TAKEN).'),
+        },
       },
     },
     async (request, reply) => {

@@ -7,6 +7,7 @@ import { ROLES } from '../auth/roles.js';
 import type { Bus } from '../bus.js';
 import { notFound } from '../errors.js';
 import type { InventoryStore } from '../stores/inventory-store.js';
+import { BODY_ERRORS, roleErrors } from './responses.js';
 
 const EnrolmentTokenBody = Type.Object(
   {
@@ -69,8 +70,10 @@ export async function adminRoutes(
       schema: {
         tags: ['admin'],
         summary: 'Create an expiring enrolment token',
+        operationId: 'createEnrolmentToken',
         body: EnrolmentTokenBody,
         response: {
+          ...roleErrors(...BODY_ERRORS),
           201: Type.Object({
             id: Type.String(),
             token: Type.String(),
@@ -102,7 +105,9 @@ export async function adminRoutes(
       schema: {
         tags: ['admin'],
         summary: 'List enrolled agents',
+        operationId: 'listAgents',
         response: {
+          ...roleErrors(),
           200: Type.Object({
             agents: Type.Array(Type.Object({ name: Type.String(), enrolledAt: Type.String() })),
           }),
@@ -119,8 +124,12 @@ export async function adminRoutes(
       schema: {
         tags: ['admin'],
         summary: 'Revoke an agent credential and disconnect it',
+        operationId: 'revokeAgent',
         params: AgentName,
-        response: { 200: Type.Object({ name: Type.String(), revoked: Type.Boolean() }) },
+        response: {
+          200: Type.Object({ name: Type.String(), revoked: Type.Boolean() }),
+          ...roleErrors(400, 404),
+        },
       },
     },
     async (request) => {
@@ -140,8 +149,12 @@ export async function adminRoutes(
       schema: {
         tags: ['admin'],
         summary: 'Create an operator API token',
+        operationId: 'createOperatorToken',
         body: OperatorTokenBody,
-        response: { 201: Type.Intersect([OperatorTokenView, Type.Object({ token: Type.String() })]) },
+        response: {
+          201: Type.Intersect([OperatorTokenView, Type.Object({ token: Type.String() })]),
+          ...roleErrors(...BODY_ERRORS),
+        },
       },
     },
     async (request, reply) => {
@@ -159,7 +172,8 @@ export async function adminRoutes(
       schema: {
         tags: ['admin'],
         summary: 'List operator tokens (never their secrets)',
-        response: { 200: Type.Object({ tokens: Type.Array(OperatorTokenView) }) },
+        operationId: 'listOperatorTokens',
+        response: { 200: Type.Object({ tokens: Type.Array(OperatorTokenView) }), ...roleErrors() },
       },
     },
     async () => ({ tokens: await tokens.listOperatorTokens() }),
@@ -172,8 +186,12 @@ export async function adminRoutes(
       schema: {
         tags: ['admin'],
         summary: 'Revoke an operator token',
+        operationId: 'revokeOperatorToken',
         params: TokenId,
-        response: { 200: Type.Object({ id: Type.String(), revoked: Type.Boolean() }) },
+        response: {
+          200: Type.Object({ id: Type.String(), revoked: Type.Boolean() }),
+          ...roleErrors(400, 404),
+        },
       },
     },
     async (request) => {

@@ -3,6 +3,7 @@ import Type from 'typebox';
 import type { Authenticator } from '../auth/authenticator.js';
 import { requireRole } from '../auth/operator-auth.js';
 import { unauthorized } from '../errors.js';
+import { viewerErrors } from './responses.js';
 
 const MeView = Type.Object({ id: Type.String(), name: Type.String(), role: Type.String() });
 
@@ -15,7 +16,8 @@ export async function meRoutes(app: FastifyInstance, deps: { auth: Authenticator
       schema: {
         tags: ['auth'],
         summary: 'Who the calling operator token is',
-        response: { 200: MeView },
+        operationId: 'getMe',
+        response: { 200: MeView, ...viewerErrors() },
       },
     },
     async (request) => {

@@ -4,6 +4,7 @@ import Type, { type Static } from 'typebox';
 import type { Authenticator } from '../auth/authenticator.js';
 import { requireRole } from '../auth/operator-auth.js';
 import type { InventoryStore } from '../stores/inventory-store.js';
+import { BODY_ERRORS, viewerErrors } from './responses.js';
 
 const PlanBody = Type.Object(
   {
@@ -25,8 +26,9 @@ export async function planRoutes(
       schema: {
         tags: ['rollouts'],
         summary: 'Preview the rollout plan for the live inventory (stores nothing)',
+        operationId: 'previewPlan',
         body: PlanBody,
-        response: { 200: RolloutPlan },
+        response: { 200: RolloutPlan, ...viewerErrors(...BODY_ERRORS) },
       },
     },
     async (request) => {

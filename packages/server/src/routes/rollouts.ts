@@ -1,4 +1,4 @@
-import { PlanSelection, WAVE_NAMES } from '@exrollout/core';
+import { PlanSelection, RolloutPolicy, WAVE_NAMES } from '@exrollout/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import Type, { type Static } from 'typebox';
@@ -9,6 +9,8 @@ import type { RolloutEngine } from '../engine/engine.js';
 import { RolloutView } from '../engine/views.js';
 import { BLOCKING } from '../redis.js';
 import { type OpenStreams, STREAM_CLOSINGS } from './open-streams.js';
+import { BODY_ERRORS, roleErrors, viewerErrors } from './responses.js';
+import { ACTION_ERRORS, EventsAnswer, RolloutSummary } from './rollout-schemas.js';
 
 const CreateBody = Type.Object(
   {
@@ -18,6 +20,11 @@ const CreateBody = Type.Object(
       description: 'RolloutPolicy; see docs/rollouts.md.',
     }),
   },
+  { additionalProperties: false },
+);
+// What the document shows of a rollout's body: the policy the engine checks it against.
+const DocumentedCreateBody = Type.Object(
+  { ...CreateBody.properties, policy: RolloutPolicy },
   { additionalProperties: false },
 );
 const IdParam = Type.Object({ id: Type.String({ pattern: '^r-[0-9a-f]{10}$' }) });
@@ -77,9 +84,12 @@ export async function rolloutRoutes(
       schema: {
         tags: ['rollouts'],
         summary: 'Plan and store a rollout (it does not start)',
+        operationId: 'createRollout',
         body: CreateBody,
-        response: { 201: RolloutView },
+        response: { 201: RolloutView, ...roleErrors(...BODY_ERRORS, 409) },
       },
+      // The engine checks the policy, naming every problem at once; the document shows its schema.
+      config: { documentedBody: DocumentedCreateBody },
     },
     async (request, reply) => {
       const body = request.body as Static<typeof CreateBody>;
@@ -100,7 +110,12 @@ export async function rolloutRoutes(
     '/api/v1/rollouts',
     {
       onRequest: viewer,
-      schema: { tags: ['rollouts'], summary: 'The newest rollouts, without their servers' },
+      schema: {
+        tags: ['rollouts'],
+        summary: 'The newest rollouts, without their servers',
+        operationId: 'listRollouts',
+        response: { 200: Type.Object({ rollouts: Type.Array(RolloutSummary) }), ...viewerErrors() },
+      },
     },
     async () => ({ rollouts: await engine.list() }),
   );
@@ -112,8 +127,9 @@ export async function rolloutRoutes(
       schema: {
         tags: ['rollouts'],
         summary: 'A rollout with its waves and servers',
+        operationId: 'getRollout',
         params: IdParam,
-        response: { 200: RolloutView },
+        response: { 200: RolloutView, ...viewerErrors(400, 404) },
       },
     },
     async (request) => engine.view((request.params as Static<typeof IdParam>).id),
@@ -130,9 +146,10 @@ export async function rolloutRoutes(
       schema: {
         tags: ['rollouts'],
         summary: 'start, pause, resume, approve (approver) or abort',
+        operationId: 'actOnRollout',
         params: ActionParams,
         body: ReasonBody,
-        response: { 200: RolloutView },
+        response: { 200: RolloutView, ...ACTION_ERRORS },
       },
     },
     async (request) => {
@@ -148,9 +165,10 @@ export async function rolloutRoutes(
       schema: {
         tags: ['rollouts'],
         summary: 'retry or skip one server',
+        operationId: 'actOnRolloutServer',
         params: ServerParams,
         body: ReasonBody,
-        response: { 200: RolloutView },
+        response: { 200: RolloutView, ...ACTION_ERRORS },
       },
     },
     async (request) => {
@@ -172,9 +190,10 @@ export async function rolloutRoutes(
       schema: {
         tags: ['rollouts'],
         summary: 'Roll back the whole rollout, or one wave (uninstall update 959241)',
+        operationId: 'rollBackRollout',
         params: IdParam,
         body: RollbackBody,
-        response: { 200: RolloutView },
+        response: { 200: RolloutView, ...ACTION_ERRORS },
       },
     },
     async (request) => {
@@ -196,9 +215,10 @@ export async function rolloutRoutes(
       schema: {
         tags: ['rollouts'],
         summary: 'Roll back one server',
+        operationId: 'rollBackRolloutServer',
         params: ServerNameParams,
         body: RollbackReason,
-        response: { 200: RolloutView },
+        response: { 200: RolloutView, ...ACTION_ERRORS },
       },
     },
     async (request) => {
@@ -219,8 +239,10 @@ export async function rolloutRoutes(
       schema: {
         tags: ['rollouts'],
         summary: 'The audit trail (who, what, when, why); ?follow=true streams it live',
+        operationId: 'listRolloutEvents',
         params: IdParam,
         querystring: EventsQuery,
+        response: { 200: EventsAnswer, ...viewerErrors(400, 404) },
       },
     },
     async (request, reply) => {

@@ -6,6 +6,7 @@ import { requireRole } from '../auth/operator-auth.js';
 import { notFound } from '../errors.js';
 import type { InventoryStore, ServerRecord } from '../stores/inventory-store.js';
 import { ComplianceStatus, type ServerView, ServerView as ServerViewSchema, serverView } from '../views.js';
+import { viewerErrors } from './responses.js';
 
 const ServerFilters = Type.Object(
   {
@@ -72,8 +73,12 @@ export async function serverRoutes(
       schema: {
         tags: ['servers'],
         summary: 'List servers, filtered',
+        operationId: 'listServers',
         querystring: ServerFilters,
-        response: { 200: Type.Object({ total: Type.Integer(), servers: Type.Array(ServerViewSchema) }) },
+        response: {
+          200: Type.Object({ total: Type.Integer(), servers: Type.Array(ServerViewSchema) }),
+          ...viewerErrors(400),
+        },
       },
     },
     async (request) => {
@@ -94,9 +99,10 @@ export async function serverRoutes(
       schema: {
         tags: ['servers'],
         summary: 'One server: inventory, liveness, build history',
+        operationId: 'getServer',
         params: NameParam,
         querystring: UpdateQuery,
-        response: { 200: ServerDetail },
+        response: { 200: ServerDetail, ...viewerErrors(400, 404) },
       },
     },
     async (request) => {
@@ -121,8 +127,9 @@ export async function serverRoutes(
       schema: {
         tags: ['servers'],
         summary: 'Compliance of the fleet with an update',
+        operationId: 'getCompliance',
         querystring: UpdateQuery,
-        response: { 200: ComplianceReport },
+        response: { 200: ComplianceReport, ...viewerErrors(400) },
       },
     },
     async (request) => {

@@ -1,0 +1,30 @@
+import Type from 'typebox';
+import { RolloutView } from '../engine/views.js';
+import { BODY_ERRORS, roleErrors } from './responses.js';
+
+/** A rollout in a list: its view without the waves. */
+export const RolloutSummary = Type.Omit(RolloutView, ['waves']);
+
+/** One audit event, as the API shows it. */
+export const RolloutEventView = Type.Object({
+  id: Type.String({ description: 'Redis stream id; pass it as ?after= to read on from it.' }),
+  at: Type.String(),
+  actor: Type.String(),
+  type: Type.String(),
+  message: Type.String(),
+  server: Type.Optional(Type.String()),
+  data: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+});
+
+/** GET /rollouts/:id/events: JSON, or with ?follow=true an event stream. */
+export const EventsAnswer = {
+  description:
+    'The events; with ?follow=true, a text/event-stream of them instead (rollout-event, then closed).',
+  content: {
+    'application/json': { schema: Type.Object({ events: Type.Array(RolloutEventView) }) },
+    'text/event-stream': { schema: Type.String() },
+  },
+};
+
+/** What an action on a rollout or one of its servers may answer besides 200. */
+export const ACTION_ERRORS = roleErrors(...BODY_ERRORS, 404, 409, 503);
