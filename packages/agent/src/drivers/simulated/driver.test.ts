@@ -28,10 +28,10 @@ describe('SimulatedDriver: a CAS on SP1 RU4 takes Update Rollup 6', () => {
     ];
     expect(results).toEqual([
       { build: RU4, rebootRequired: false },
-      { backupPath: 'C:\\exrollout\\backup\\owa\\rollout-1_SEA-CAS01_backup-owa' },
+      { build: RU4, backupPath: 'C:\\exrollout\\backup\\owa\\rollout-1_SEA-CAS01_backup-owa' },
       { build: RU6, logPath: 'C:\\ExchangeSetupLogs\\KB959241.log', rebootRequired: false },
       { build: RU6 },
-      { backupPath: 'C:\\exrollout\\backup\\owa\\rollout-1_SEA-CAS01_backup-owa' },
+      { build: RU6, backupPath: 'C:\\exrollout\\backup\\owa\\rollout-1_SEA-CAS01_backup-owa' },
     ]);
     for (const details of results) expect(Value.Check(StepDetails, details)).toBe(true);
     const { server } = await driver.collect();

@@ -55,7 +55,7 @@ const CASES: readonly Case[] = [
       return simulate(host).driver;
     },
     // What this run removed: the update was removed by the first run.
-    again: { removed: [] },
+    again: { build: RU4 },
   },
   { step: 'install', args: INSTALL_ARGS, driver: async () => cas() },
   {

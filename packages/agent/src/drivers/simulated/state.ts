@@ -26,6 +26,8 @@ export interface SimulatedState extends HostSnapshot {
   readonly clusterGroupOwner?: string;
   /** How many times the host restarted. */
   readonly reboots: number;
+  /** How many more msiexec runs answer 1618 (another installation is in progress). */
+  readonly msiBusyRunsLeft: number;
 }
 
 /** @internal The driver's own, mutable copy of the state. */
@@ -38,7 +40,8 @@ export interface ResolvedBehaviour {
   readonly installMs: number;
   readonly stepMs: number;
   readonly failStep?: SimulatedFailure;
-  readonly installFails?: 'msi-return-value-3';
+  readonly installFails?: 'msi-return-value-3' | 'services-did-not-stop';
+  readonly restartExitCode?: 3010 | 1641;
   readonly servicesFailToStart: boolean;
   readonly disconnectDuringInstall: boolean;
   readonly rebootDuringInstall: boolean;
@@ -60,6 +63,7 @@ export function resolveBehaviour(description: SimulatedHost): ResolvedBehaviour 
     stepMs: ms(knobs.stepSeconds ?? BEHAVIOUR_DEFAULTS.stepSeconds),
     ...(knobs.failStep ? { failStep: knobs.failStep } : {}),
     ...(knobs.installFails ? { installFails: knobs.installFails } : {}),
+    ...(knobs.restartExitCode ? { restartExitCode: knobs.restartExitCode } : {}),
     servicesFailToStart: knobs.servicesFailToStart === true,
     disconnectDuringInstall: knobs.disconnectDuringInstall === true,
     rebootDuringInstall: knobs.rebootDuringInstall === true,
@@ -89,6 +93,7 @@ export function initialState(description: SimulatedHost): MutableState {
     remedyKb944752Applied: false,
     ...(server.cluster?.role === 'active' ? { clusterGroupOwner: server.name } : {}),
     reboots: 0,
+    msiBusyRunsLeft: knobs.msiBusyRuns ?? 0,
   };
 }
 

@@ -1,7 +1,7 @@
 import { type StepArgs, type StepDetails, sameBuild } from '@exrollout/core';
 import { StepFailedError } from '../../../errors.js';
 import type { ValueReader } from './read.js';
-import { activeMachine } from './snapshot.js';
+import { activeMachine, interimUpdatesOf } from './snapshot.js';
 
 /** BUILD_MISMATCH unless ExSetup.exe reported the expected build. */
 export function checkBuild(expected: string, what: string, details: StepDetails): void {
@@ -40,6 +40,17 @@ export function checkClusterGroupOwner(target: string, values: ValueReader, deta
   throw new StepFailedError(
     'CLUSTER_GROUP_MOVE_FAILED',
     `"Cluster Group" is owned by ${owner ?? 'an unknown node'} after the move, not by ${target}`,
+    details,
+  );
+}
+
+/** IU_REMOVAL_FAILED while an interim update the plan did not name is still installed: no rollup goes over one. */
+export function checkNoInterimUpdates(values: ValueReader, details: StepDetails): void {
+  const remaining = interimUpdatesOf(values.all('patch'));
+  if (remaining.length === 0) return;
+  throw new StepFailedError(
+    'IU_REMOVAL_FAILED',
+    `${remaining.map((name) => `"${name}"`).join(', ')} is still installed, which the plan does not name; remove it by hand or plan again`,
     details,
   );
 }

@@ -2,7 +2,7 @@ import { assertExhaustive, StepDetails } from '@exrollout/core';
 import { StepFailedError } from '../../../errors.js';
 import type { StepRequest } from '../args.js';
 import type { ExrOutput } from '../exr-format.js';
-import { checkBuild, checkClusterGroupOwner, checkCmsActive } from './checks.js';
+import { checkBuild, checkClusterGroupOwner, checkCmsActive, checkNoInterimUpdates } from './checks.js';
 import { judgePrecheck } from './precheck.js';
 import { checkAgainst, clip, readValues, type ValueReader } from './read.js';
 
@@ -15,7 +15,7 @@ export const STEP_KEYS: Readonly<Record<StepRequest['step'], ReadonlySet<string>
   'move-cms': keys('cms.alreadyOnTarget cms.state cluster.machine'),
   'move-cluster-group': keys('cluster.output cluster.groupStatus'),
   'remove-interim-updates': keys(
-    'iu.absent iu.removed patch.cache patch.code msi.log msi.exitCode msi.failure msi.rebootRequired build',
+    'iu.absent iu.removed patch patch.cache patch.code msi.log msi.exitCode msi.failure msi.rebootRequired build',
   ),
   install: keys(
     'package.sha256 build.before install.skipped msi.log msi.exitCode msi.failure msi.rebootRequired build',
@@ -37,28 +37,28 @@ function keys(list: string): ReadonlySet<string> {
  */
 export function stepOutcome(request: StepRequest, output: ExrOutput): StepDetails {
   const values = readValues(output);
-  const details = checkAgainst(StepDetails, detailsOf(request, values), 'step details');
+  const details = checkAgainst(StepDetails, detailsOf(values), 'step details');
   if (output.error) {
     const failure = output.error.message || `${request.step} failed`;
     throw new StepFailedError(output.error.code, withMsiHint(failure, values), details);
   }
   judge(request, values, details);
-  return details;
+  // Only a move that happened names where it went.
+  const movedTo = movedToOf(request);
+  return movedTo === undefined ? details : { ...details, movedTo };
 }
 
-function detailsOf(request: StepRequest, values: ValueReader): StepDetails {
+function detailsOf(values: ValueReader): StepDetails {
   const build = values.one('build');
   const backupPath = values.one('owa.backup');
   const logPath = values.one('msi.log');
   const removed = values.all('iu.removed');
   const stopped = values.all('service.stopped');
   const reboot = values.bool('msi.rebootRequired');
-  const movedTo = movedToOf(request);
   return {
     ...(build === undefined ? {} : { build }),
     ...(backupPath === undefined ? {} : { backupPath: clip(backupPath, 512) }),
     ...(removed.length > 0 ? { removed: removed.slice(0, 100) } : {}),
-    ...(movedTo === undefined ? {} : { movedTo }),
     ...(reboot === undefined ? {} : { rebootRequired: reboot }),
     ...(stopped.length > 0 ? { servicesStopped: stopped.slice(0, 100) } : {}),
     ...(logPath === undefined ? {} : { logPath: clip(logPath, 512) }),
@@ -94,9 +94,11 @@ function judge(request: StepRequest, values: ValueReader, details: StepDetails):
     case 'uninstall':
       checkBuild(request.args.expectedBuild, 'the build recorded before the install', details);
       break;
+    case 'remove-interim-updates':
+      checkNoInterimUpdates(values, details);
+      break;
     case 'backup-owa':
     case 'restore-owa':
-    case 'remove-interim-updates':
       break;
     default:
       assertExhaustive(request);

@@ -2,14 +2,8 @@ import { KB959241, type StepArgs } from '@exrollout/core';
 import { psLiteral } from '../literal.js';
 import { composeScript } from './prelude.js';
 
-// With $ErrorActionPreference = 'Stop', PowerShell 2.0 turns a native command's first stderr line into a
-// terminating error; cluster.exe runs with 'Continue' in this function's scope only.
-const NATIVE = `function Invoke-ExrClusterExe([string[]]$Arguments) {
-  $ErrorActionPreference = 'Continue'
-  $lines = @(& cluster.exe $Arguments 2>&1 | ForEach-Object { [string]$_ })
-  New-Object PSObject -Property @{ ExitCode = $LASTEXITCODE; Lines = $lines }
-}
-function Write-ExrClusterGroupOwner {
+// cluster.exe itself is run by the host primitive Invoke-ExrClusterExe.
+const NATIVE = `function Write-ExrClusterGroupOwner {
   $status = Invoke-ExrClusterExe @('group', 'Cluster Group')
   foreach ($line in $status.Lines) { Write-Exr 'cluster.groupStatus' $line }
 }`;

@@ -5,10 +5,10 @@ import { composeScript } from './prelude.js';
 
 /** Pending reboot flags and host facts, shared by the inventory and precheck scripts. */
 export const HOST_HELPERS = String.raw`function Write-ExrRebootFacts {
-  $manager = Get-ItemProperty -LiteralPath 'HKLM:\SYSTEM\CurrentControlSet\Control\Session Manager'
-  Write-Exr 'reboot.fileRenames' (@($manager.PendingFileRenameOperations | Where-Object { $_ }).Count)
-  Write-Exr 'reboot.cbs' (Test-Path -LiteralPath 'HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\Component Based Servicing\RebootPending')
-  Write-Exr 'reboot.windowsUpdate' (Test-Path -LiteralPath 'HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\WindowsUpdate\Auto Update\RebootRequired')
+  $renames = Get-ExrRegistryValue 'HKLM:\SYSTEM\CurrentControlSet\Control\Session Manager' 'PendingFileRenameOperations'
+  Write-Exr 'reboot.fileRenames' (@($renames | Where-Object { $_ }).Count)
+  Write-Exr 'reboot.cbs' (Test-ExrRegistryKey 'HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\Component Based Servicing\RebootPending')
+  Write-Exr 'reboot.windowsUpdate' (Test-ExrRegistryKey 'HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\WindowsUpdate\Auto Update\RebootRequired')
 }
 function Write-ExrHostFacts {
   $disk = Get-WmiObject -Class Win32_LogicalDisk -Filter ("DeviceID='" + $env:SystemDrive + "'")
@@ -22,7 +22,7 @@ function Write-ExrHostFacts {
 
 // Edge has no Active Directory: its role is read from the registry and no AD cmdlet is called on it.
 const CLUSTER_AND_ROLES = String.raw`function Find-ExrClusteredMailboxServer {
-  if (-not (Test-Path -LiteralPath 'HKLM:\Cluster')) { return }
+  if (-not (Test-ExrRegistryKey 'HKLM:\Cluster')) { return }
   foreach ($mailbox in @(Get-MailboxServer | Where-Object { [string]$_.ClusteredStorageType -ne 'Disabled' })) {
     foreach ($machine in @($mailbox.RedundantMachines)) {
       if ([string]$machine -eq $env:COMPUTERNAME) { return $mailbox }
@@ -30,7 +30,7 @@ const CLUSTER_AND_ROLES = String.raw`function Find-ExrClusteredMailboxServer {
   }
 }
 function Write-ExrCluster($Mailbox) {
-  Write-Exr 'cluster.name' ((Get-ItemProperty -LiteralPath 'HKLM:\Cluster').ClusterName)
+  Write-Exr 'cluster.name' (Get-ExrRegistryValue 'HKLM:\Cluster' 'ClusterName')
   Write-Exr 'cluster.storage' $Mailbox.ClusteredStorageType
   Write-Exr 'cluster.cms' $Mailbox.Name
   $status = Get-ClusteredMailboxServerStatus -Identity ([string]$Mailbox.Name)
@@ -63,9 +63,9 @@ $install = Get-ExrInstallPath
 $exsetup = Get-ExrExSetupPath $install
 $build = Get-ExrBuild $exsetup
 Write-Exr 'server.name' $env:COMPUTERNAME
-Write-Exr 'server.fqdn' ([System.Net.Dns]::GetHostEntry($env:COMPUTERNAME).HostName)
+Write-Exr 'server.fqdn' (Get-ExrHostFqdn)
 Write-Exr 'server.build' $build
-$isEdge = Test-Path -LiteralPath 'HKLM:\SOFTWARE\Microsoft\Exchange\v8.0\EdgeTransportRole'
+$isEdge = Test-ExrRegistryKey 'HKLM:\SOFTWARE\Microsoft\Exchange\v8.0\EdgeTransportRole'
 $isCas = $false
 if ($isEdge) {
   Write-Exr 'role' 'Edge'
@@ -85,7 +85,7 @@ if ($isEdge) {
 if ($isCas) {
   Write-Exr 'progress' 'Reading ExternalUrl of the CAS virtual directories and comparing OWA files'
   Write-ExrExternalUrls
-  $owa = Join-Path $install 'ClientAccess\Owa'
+  $owa = Join-ExrPath $install 'ClientAccess\Owa'
   $manifest = ${manifestLiteral(config)}
   Write-ExrOwaChanges (Get-ExrOwaMethod $manifest) @(Get-ExrOwaChanges $owa $exsetup $build $manifest)
 }

@@ -44,7 +44,8 @@ export function removeInterimUpdatesScript(
   args: StepArgs['remove-interim-updates'],
   config: DriverConfig,
 ): string {
-  const body = `$names = ${psArray(args.interimUpdates)}
+  const body = `Write-Exr 'build' (Get-ExrBuild (Get-ExrExSetupPath (Get-ExrInstallPath)))
+$names = ${psArray(args.interimUpdates)}
 foreach ($name in $names) {
   $patch = @(Get-ExrPatches | Where-Object { $_.DisplayName -eq $name }) | Select-Object -First 1
   if (-not $patch) { Write-Exr 'iu.absent' $name; continue }
@@ -52,6 +53,7 @@ foreach ($name in $names) {
   Remove-ExrPatch $patch 'exrollout-remove-iu' 'IU_REMOVAL_FAILED'
   Write-Exr 'iu.removed' $name
 }
+foreach ($patch in @(Get-ExrPatches)) { Write-Exr 'patch' $patch.DisplayName }
 Write-Exr 'build' (Get-ExrBuild (Get-ExrExSetupPath (Get-ExrInstallPath)))`;
   return composeScript({
     defaultCode: 'IU_REMOVAL_FAILED',
@@ -72,7 +74,8 @@ export function uninstallScript(args: StepArgs['uninstall'], config: DriverConfi
   // Get-ExrBuild writes the short form; a build no file version can have (a part over 65535) never matches.
   const expected = tryParseBuild(args.expectedBuild);
   const expectedBuild = expected ? formatBuild(expected) : args.expectedBuild.trim();
-  const body = String.raw`$kb = ${psLiteral(args.kb)}
+  const body = String.raw`Write-Exr 'build' (Get-ExrBuild (Get-ExrExSetupPath (Get-ExrInstallPath)))
+$kb = ${psLiteral(args.kb)}
 $expectedBuild = ${psLiteral(expectedBuild)}
 $patch = @(Get-ExrPatches | Where-Object { $_.DisplayName -match ('KB\s?' + $kb + '\b') }) | Select-Object -First 1
 if (-not $patch) {

@@ -101,9 +101,11 @@ describe('generated scripts', () => {
   it('reads the build from ExSetup.exe under MsiInstallPath, with FileVersionInfo', () => {
     const script = inventoryScript(config);
     expect(script).toContain("$key = 'HKLM:\\SOFTWARE\\Microsoft\\Exchange\\Setup'");
-    expect(script).toContain('(Get-ItemProperty -LiteralPath $key).MsiInstallPath');
-    expect(script).toContain("Join-Path $InstallPath 'Bin\\ExSetup.exe'");
-    expect(script).toContain('[System.Diagnostics.FileVersionInfo]::GetVersionInfo($ExSetup)');
+    expect(script).toContain("Get-ExrRegistryValue $key 'MsiInstallPath'");
+    expect(script).toContain("Join-ExrPath $InstallPath 'Bin\\ExSetup.exe'");
+    expect(script).toContain(
+      '[System.Diagnostics.FileVersionInfo]::GetVersionInfo((ConvertTo-ExrNativePath $Path))',
+    );
   });
 
   it('reads patches of the Exchange 2007 product from its packed Installer key', () => {
@@ -145,7 +147,9 @@ describe('generated scripts', () => {
   it('checks the SHA-256 with .NET before msiexec /update runs, and reads the log for Return Value 3', () => {
     const script = scriptOf('install');
     expect(script).toContain('[System.Security.Cryptography.SHA256]::Create()');
-    expect(script).toContain("$msp = Join-Path 'C:\\exrollout\\packages' 'Exchange2007-KB959241-x64-EN.msp'");
+    expect(script).toContain(
+      "$msp = Join-ExrPath 'C:\\exrollout\\packages' 'Exchange2007-KB959241-x64-EN.msp'",
+    );
     expect(script).toContain(`$expected = '${SHA}'`);
     expect(script).toContain(`'/update "' + $msp + '" /quiet /norestart /l*v "' + $log + '"'`);
     expect(script.indexOf("Stop-Exr 'PACKAGE_HASH_MISMATCH'")).toBeLessThan(
@@ -172,7 +176,9 @@ describe('generated scripts', () => {
     expect(script.indexOf('Assert-ExrPatchCache $patch')).toBeLessThan(
       script.indexOf('Remove-ExrPatch $patch'),
     );
-    expect(script).toContain('[string](Get-ItemProperty -LiteralPath $key).LocalPackage');
+    expect(script).toContain(
+      "[string](Get-ExrRegistryValue ($exrPatchDataKey + '\\' + $Packed) 'LocalPackage')",
+    );
   });
 
   it('uninstall run again: no patch and ExSetup.exe on expectedBuild succeeds before any msiexec', () => {
@@ -230,7 +236,7 @@ describe('generated scripts', () => {
     expect(backup).toContain("$root = 'D:\\OWA backups\\it''s here'");
     expect(backup).toContain('Copy-Item -LiteralPath $owa -Destination $copy -Recurse -Force');
     expect(stepScript(validateStepArgs('restore-owa', {}), custom, 'c')).toContain(
-      "$latest = Join-Path $root 'latest.txt'",
+      "$latest = Join-ExrPath $root 'latest.txt'",
     );
   });
 

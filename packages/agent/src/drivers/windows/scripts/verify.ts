@@ -26,7 +26,7 @@ function Set-ExrPublisherEvidence([string]$Exe) {
   $config = $Exe + '.config'
   $xml = New-Object System.Xml.XmlDocument
   if (Test-Path -LiteralPath $config) {
-    $xml.Load($config)
+    $xml.Load((ConvertTo-ExrNativePath $config))
     $saved = $config + '.exrollout-bak'
     if (-not (Test-Path -LiteralPath $saved)) { Copy-Item -LiteralPath $config -Destination $saved }
   } else {
@@ -38,7 +38,7 @@ function Set-ExrPublisherEvidence([string]$Exe) {
   if ($null -eq $evidence) { $evidence = $runtime.AppendChild($xml.CreateElement('generatePublisherEvidence')) }
   if ($evidence.GetAttribute('enabled') -eq 'false') { return }
   $evidence.SetAttribute('enabled', 'false')
-  $xml.Save($config)
+  $xml.Save((ConvertTo-ExrNativePath $config))
   $config
 }`;
 
