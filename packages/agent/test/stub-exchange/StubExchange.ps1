@@ -392,3 +392,16 @@ function Invoke-StubClusterExe([string[]]$Arguments) {
   $lines = @("Moving resource group '" + $cluster.groupName + "'...") + (Format-StubGroupStatus $cluster)
   New-Object PSObject -Property @{ ExitCode = 0; Lines = $lines }
 }
+
+# --- remote mode --------------------------------------------------------------------------------------------
+
+# With EXR_STUB_INVOKE_LOCALLY=1 the stub host is also the managed server of remote mode: Invoke-Command runs its
+# script block here, as WinRM would run it there. Without it, PowerShell's own Invoke-Command answers (on Linux:
+# no WSMan client), which is how a refused connection looks to the agent.
+if ($env:EXR_STUB_INVOKE_LOCALLY -eq '1') {
+  function Invoke-Command {
+    param([string]$ComputerName, [object]$Credential, [object]$ErrorAction, [scriptblock]$ScriptBlock)
+    if ($ComputerName -ne $env:COMPUTERNAME) { throw ('[' + $ComputerName + '] Connecting to remote server ' + $ComputerName + ' failed: WinRM cannot complete the operation.') }
+    & $ScriptBlock
+  }
+}
