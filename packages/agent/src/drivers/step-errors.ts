@@ -8,6 +8,8 @@
  * | PRECHECK_BUILD_CHANGED | precheck | the build is no longer the one the plan was made from |
  * | PRECHECK_PENDING_REBOOT | precheck | Windows has a restart pending |
  * | PRECHECK_DISK_SPACE | precheck | less free space on the system drive than the step asks for |
+ * | PRECHECK_POWERSHELL_VERSION | precheck | the server runs PowerShell 1.0, or 3.0 or later (WMF 3.0 breaks rollups) |
+ * | PRECHECK_NOT_ELEVATED | precheck | the agent's session lacks the Administrators token (UAC) |
  * | PACKAGE_MISSING | precheck, install | the .msp is not on the host |
  * | PACKAGE_HASH_MISMATCH | precheck, install | the .msp on the host is not the one whose SHA-256 was given |
  * | PACKAGE_WRONG_ARCHITECTURE | precheck, install | the .msp is for x86 and the server x64, or the reverse |
@@ -33,6 +35,8 @@ export const STEP_ERROR_CODES = [
   'PRECHECK_BUILD_CHANGED',
   'PRECHECK_PENDING_REBOOT',
   'PRECHECK_DISK_SPACE',
+  'PRECHECK_POWERSHELL_VERSION',
+  'PRECHECK_NOT_ELEVATED',
   'PACKAGE_MISSING',
   'PACKAGE_HASH_MISMATCH',
   'PACKAGE_WRONG_ARCHITECTURE',

@@ -127,6 +127,29 @@ export const SCENARIOS: readonly Scenario[] = [
     steps: [precheck({ code: 'PACKAGE_MISSING' }), install({ code: 'PACKAGE_MISSING' })],
   },
   {
+    name: 'Windows PowerShell 3.0 (WMF 3.0) is installed',
+    host: cas({}, { powershellVersion: '3.0' }),
+    steps: [precheck({ code: 'PRECHECK_POWERSHELL_VERSION' })],
+  },
+  {
+    name: 'PowerShell 2.0 is fine',
+    host: cas({}, { powershellVersion: '2.0' }),
+    steps: [precheck('ok')],
+  },
+  {
+    name: "the agent's session is not elevated (UAC)",
+    host: { ...cas(), host: { architecture: 'x64', os: WINDOWS_2003, elevated: false } },
+    steps: [precheck({ code: 'PRECHECK_NOT_ELEVATED' })],
+  },
+  {
+    name: 'KB 944752 without .NET Framework 2.0 SP1: the remedy cannot be applied',
+    host: {
+      ...mailbox({ servicesFailToStart: true }),
+      host: { architecture: 'x64', os: WINDOWS_2003, dotNet20Sp1: false },
+    },
+    steps: [install('ok'), verify({ code: 'SERVICES_NOT_STARTED' }, true)],
+  },
+  {
     name: 'a restart is pending',
     host: cas({ pendingReboot: true }),
     steps: [precheck({ code: 'PRECHECK_PENDING_REBOOT' })],

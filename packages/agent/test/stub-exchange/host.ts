@@ -115,6 +115,20 @@ export function createStubHost(
   registry.set('HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Session Manager', {
     PendingFileRenameOperations: pendingReboot ? ['\\??\\C:\\Windows\\Temp\\exr.tmp', ''] : null,
   });
+  registry.set('HKLM:\\SOFTWARE\\Microsoft\\NET Framework Setup\\NDP\\v2.0.50727', {
+    SP: facts.dotNet20Sp1 === false ? 0 : 2,
+  });
+  const powershell = server.powershellVersion;
+  if (powershell !== undefined) {
+    const legacy = Number.parseInt(powershell, 10) >= 3 ? '2.0' : powershell;
+    registry.set('HKLM:\\SOFTWARE\\Microsoft\\PowerShell\\1\\PowerShellEngine', {
+      PowerShellVersion: legacy,
+    });
+    if (legacy !== powershell)
+      registry.set('HKLM:\\SOFTWARE\\Microsoft\\PowerShell\\3\\PowerShellEngine', {
+        PowerShellVersion: powershell,
+      });
+  }
   const isEdge = server.roles.includes('Edge');
   if (isEdge)
     registry.set('HKLM:\\SOFTWARE\\Microsoft\\Exchange\\v8.0\\EdgeTransportRole', {
@@ -198,6 +212,7 @@ export function createStubHost(
     exsetup: EXSETUP,
     fileVersions: { [EXSETUP.toLowerCase()]: server.build },
     freeBytes: freeMb * 1_048_576,
+    elevated: facts.elevated ?? true,
     osCaption: facts.os ?? '',
     osServicePack: '',
     exchange,

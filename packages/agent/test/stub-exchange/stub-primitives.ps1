@@ -15,6 +15,9 @@ function Get-ExrFileVersion([string]$Path) {
 function Get-ExrHostFqdn {
   [string](Get-StubState).fqdn
 }
+function Test-ExrElevated {
+  [bool](Get-StubState).elevated
+}
 function Invoke-ExrMsiexec([string]$Arguments) {
   Invoke-StubMsiexec $Arguments
 }

@@ -68,6 +68,13 @@ export const InventoryServer = Type.Object(
     owaCustomized: Type.Optional(
       Type.Boolean({ description: 'Client Access only: OWA files differ from the shipped ones.' }),
     ),
+    powershellVersion: Type.Optional(
+      Type.String({
+        pattern: '^\\d{1,2}\\.\\d{1,2}$',
+        description:
+          'Windows PowerShell engine version, major.minor (1.0, 2.0, 3.0, ...): the registry PowerShellEngine keys.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -34,6 +34,8 @@ export const EXCLUSION_CODES = [
   ...EXCHANGE_2007_LINES.map(({ line }) => `NOT_${line}` as const),
   'NEWER_SERVICE_PACK',
   'UNKNOWN_BUILD',
+  'POWERSHELL_1',
+  'POWERSHELL_3_OR_LATER',
   'CLUSTER_PEER_EXCLUDED',
 ] as const;
 

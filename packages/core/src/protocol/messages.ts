@@ -28,6 +28,10 @@ export const HostFacts = Type.Object(
     pendingReboot: Type.Optional(Type.Boolean()),
     systemDriveFreeMb: Type.Optional(Type.Integer({ minimum: 0 })),
     os: Type.Optional(Type.String({ maxLength: 128 })),
+    /** The agent's session holds the Administrators token (UAC elevation on Windows Server 2008). */
+    elevated: Type.Optional(Type.Boolean()),
+    /** .NET Framework 2.0 SP1 or later: the KB 944752 remedy (generatePublisherEvidence) needs it. */
+    dotNet20Sp1: Type.Optional(Type.Boolean()),
   },
   strict,
 );

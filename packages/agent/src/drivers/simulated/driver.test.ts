@@ -89,6 +89,8 @@ describe('SimulatedDriver: a CAS on SP1 RU4 takes Update Rollup 6', () => {
       os: 'Windows Server 2003 R2 x64',
       pendingReboot: false,
       systemDriveFreeMb: 20_480,
+      elevated: true,
+      dotNet20Sp1: true,
     });
   });
 

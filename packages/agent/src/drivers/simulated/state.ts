@@ -87,6 +87,8 @@ export function initialState(description: SimulatedHost): MutableState {
       architecture: facts.architecture ?? 'x64',
       pendingReboot: knobs.pendingReboot ?? facts.pendingReboot ?? false,
       systemDriveFreeMb: knobs.freeDiskMb ?? facts.systemDriveFreeMb ?? BEHAVIOUR_DEFAULTS.freeDiskMb,
+      elevated: facts.elevated ?? true,
+      dotNet20Sp1: facts.dotNet20Sp1 ?? true,
     },
     installedUpdates: [],
     servicesStopped: [],

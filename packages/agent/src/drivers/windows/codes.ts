@@ -15,6 +15,9 @@ export const POWERSHELL_STEP_ERRORS = {
   PRECHECK_PENDING_REBOOT: 'Windows has a reboot pending; restart the server before patching it',
   PRECHECK_BUILD_CHANGED: 'the server is no longer on the build it was planned from',
   PRECHECK_DISK_SPACE: 'the system drive has less free space than the policy asks for',
+  PRECHECK_POWERSHELL_VERSION:
+    'the server runs Windows PowerShell 1.0 (install WMF 2.0, KB 968930) or 3.0 or later (WMF 3.0+ breaks Exchange 2007 rollups)',
+  PRECHECK_NOT_ELEVATED: "the agent's PowerShell session is not elevated (UAC on Windows Server 2008)",
   PACKAGE_MISSING: 'the .msp is not in the package directory',
   PACKAGE_HASH_MISMATCH: 'the .msp does not have the expected SHA-256; it was not run',
   PACKAGE_WRONG_ARCHITECTURE: 'the .msp is for another processor architecture than the server',

@@ -9,7 +9,7 @@ import { checkAgainst, clip, readValues, type ValueReader } from './read.js';
 /** The keys each step script emits besides the common ones (status, error, progress). */
 export const STEP_KEYS: Readonly<Record<StepRequest['step'], ReadonlySet<string>>> = {
   precheck: keys(
-    'build reboot.fileRenames reboot.cbs reboot.windowsUpdate host.freeMb host.architecture host.os package.path package.sha256 package.missing',
+    'build reboot.fileRenames reboot.cbs reboot.windowsUpdate host.freeMb host.architecture host.os host.powershellVersion host.elevated host.dotNet20Sp1 package.path package.sha256 package.missing',
   ),
   'backup-owa': keys('build owa.backup owa.files owa.method owa.changedCount owa.changed'),
   'move-cms': keys('cms.alreadyOnTarget cms.state cluster.machine'),
@@ -20,7 +20,9 @@ export const STEP_KEYS: Readonly<Record<StepRequest['step'], ReadonlySet<string>
   install: keys(
     'package.sha256 build.before install.skipped msi.log msi.exitCode msi.failure msi.rebootRequired build',
   ),
-  verify: keys('build service.initiallyStopped service.startError service.stopped remedy.config'),
+  verify: keys(
+    'build service.initiallyStopped service.startError service.stopped remedy.config remedy.skipped',
+  ),
   'restore-owa': keys('build owa.backup owa.restored'),
   uninstall: keys(
     'patch.name patch.cache patch.code msi.log msi.exitCode msi.failure msi.rebootRequired uninstall.skipped build',

@@ -18,6 +18,17 @@ function Write-ExrHostFacts {
   Write-Exr 'host.architecture' $arch
   $os = Get-WmiObject -Class Win32_OperatingSystem
   Write-Exr 'host.os' (([string]$os.Caption + ' ' + [string]$os.CSDVersion).Trim())
+  Write-Exr 'host.powershellVersion' (Get-ExrPowerShellVersion)
+  Write-Exr 'host.elevated' (Test-ExrElevated)
+  Write-Exr 'host.dotNet20Sp1' ([int](Get-ExrRegistryValue 'HKLM:\SOFTWARE\Microsoft\NET Framework Setup\NDP\v2.0.50727' 'SP') -ge 1)
+}
+# The installed engine: PowerShell 3.0 and later register under PowerShell\3, 1.0 and 2.0 under PowerShell\1.
+function Get-ExrPowerShellVersion {
+  foreach ($key in @('HKLM:\SOFTWARE\Microsoft\PowerShell\3\PowerShellEngine', 'HKLM:\SOFTWARE\Microsoft\PowerShell\1\PowerShellEngine')) {
+    $version = [string](Get-ExrRegistryValue $key 'PowerShellVersion')
+    if ($version -match '^(\d+\.\d+)') { return $matches[1] }
+  }
+  ''
 }`;
 
 // Edge has no Active Directory: its role is read from the registry and no AD cmdlet is called on it.

@@ -14,6 +14,7 @@ export const PRIMITIVE_NAMES = Object.freeze([
   'Get-ExrRegistrySubkeys',
   'Get-ExrFileVersion',
   'Get-ExrHostFqdn',
+  'Test-ExrElevated',
   'Invoke-ExrMsiexec',
   'Invoke-ExrClusterExe',
 ] as const);
@@ -39,6 +40,10 @@ function Get-ExrFileVersion([string]$Path) {
 }
 function Get-ExrHostFqdn {
   [System.Net.Dns]::GetHostEntry($env:COMPUTERNAME).HostName
+}
+function Test-ExrElevated {
+  $principal = New-Object System.Security.Principal.WindowsPrincipal([System.Security.Principal.WindowsIdentity]::GetCurrent())
+  $principal.IsInRole([System.Security.Principal.WindowsBuiltInRole]::Administrator)
 }
 function Invoke-ExrMsiexec([string]$Arguments) {
   $info = New-Object System.Diagnostics.ProcessStartInfo

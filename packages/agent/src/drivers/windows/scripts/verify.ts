@@ -56,17 +56,23 @@ if ($stopped.Count -gt 0) {
   Start-ExrServices $stopped
   $stopped = @(Get-ExrStoppedServices)
 }
+$why = ''
 if ($stopped.Count -gt 0 -and ${psBool(args.remedyKb944752)}) {
-  Write-Exr 'progress' 'Applying the KB 944752 remedy: generatePublisherEvidence enabled="false"'
-  foreach ($service in @(Get-ExrExchangeServices)) {
-    foreach ($config in @(Set-ExrPublisherEvidence (Get-ExrServiceExe ([string]$service.PathName)))) { Write-Exr 'remedy.config' $config }
+  if ([int](Get-ExrRegistryValue 'HKLM:\\SOFTWARE\\Microsoft\\NET Framework Setup\\NDP\\v2.0.50727' 'SP') -lt 1) {
+    $why = '; the KB 944752 remedy was not applied: generatePublisherEvidence is read from .NET Framework 2.0 SP1 on, and this server has no .NET Framework 2.0 SP1: install it, then verify again'
+    Write-Exr 'remedy.skipped' '.NET Framework 2.0 SP1 is not installed'
+  } else {
+    Write-Exr 'progress' 'Applying the KB 944752 remedy: generatePublisherEvidence enabled="false"'
+    foreach ($service in @(Get-ExrExchangeServices)) {
+      foreach ($config in @(Set-ExrPublisherEvidence (Get-ExrServiceExe ([string]$service.PathName)))) { Write-Exr 'remedy.config' $config }
+    }
+    Start-ExrServices $stopped
+    $stopped = @(Get-ExrStoppedServices)
   }
-  Start-ExrServices $stopped
-  $stopped = @(Get-ExrStoppedServices)
 }
 foreach ($service in $stopped) { Write-Exr 'service.stopped' $service.Name }
 if ($stopped.Count -gt 0) {
-  Stop-Exr 'SERVICES_NOT_STARTED' ([string]$stopped.Count + ' automatic Exchange service(s) are not running: ' + [string]::Join(', ', @($stopped | ForEach-Object { [string]$_.Name })))
+  Stop-Exr 'SERVICES_NOT_STARTED' ([string]$stopped.Count + ' automatic Exchange service(s) are not running: ' + [string]::Join(', ', @($stopped | ForEach-Object { [string]$_.Name })) + $why)
 }`;
   return composeScript({
     defaultCode: 'SERVICES_NOT_STARTED',
