@@ -7,7 +7,7 @@ export const PWSH_INSTALL_HINT = 'dotnet tool install --global PowerShell --vers
 
 /**
  * The PowerShell 7 executable for tests that run PowerShell: `EXR_PWSH` if set, else `pwsh` on PATH, else
- * `~/.dotnet/tools/pwsh`. Throws when there is none, in CI (`CI=true`) and outside it alike: a test that
+ * `~/.dotnet/tools/pwsh` (`$HOME`). Throws when there is none, in CI (`CI=true`) and outside it alike: a test that
  * needs pwsh fails, it never skips.
  */
 export function findPwsh(env: NodeJS.ProcessEnv = process.env): string {
@@ -21,7 +21,7 @@ export function findPwsh(env: NodeJS.ProcessEnv = process.env): string {
       .split(delimiter)
       .filter(Boolean)
       .map((dir) => join(dir, 'pwsh')),
-    join(homedir(), '.dotnet', 'tools', 'pwsh'),
+    join(env.HOME ?? homedir(), '.dotnet', 'tools', 'pwsh'),
   ];
   const found = candidates.find(isExecutable);
   if (found !== undefined) return found;

@@ -22,26 +22,66 @@ Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'
 
 
-function New-Finding($File, $Extent, [string]$Kind, [string]$Construct, $Since) {
-  [pscustomobject][ordered]@{
-    file = $File
-    line = $Extent.StartLineNumber
-    column = $Extent.StartColumnNumber
-    kind = $Kind
-    construct = $Construct
-    since = $Since
-    text = ($Extent.Text -split "`r?`n")[0]
+$IgnoreCase = [StringComparer]::OrdinalIgnoreCase
+
+function New-Set($Values) {
+  if ($null -eq $Values) { return , [System.Collections.Generic.HashSet[string]]::new($IgnoreCase) }
+  , [System.Collections.Generic.HashSet[string]]::new([string[]]@($Values), $IgnoreCase)
+}
+
+function Add-To($Table, [string]$Key, $Value) {
+  $list = $Table[$Key]
+  if ($null -eq $list) { $list = [System.Collections.ArrayList]::new(); $Table[$Key] = $list }
+  [void]$list.Add($Value)
+}
+
+# The list filed by what a file's walk meets (a command name, a token kind, a type name, ...), so that checking
+# a file costs its size, not its size times the length of the list.
+function New-Registry($Constructs) {
+  $registry = @{}
+  foreach ($name in 'command', 'parameter', 'simplified', 'token', 'type', 'member', 'variable', 'parse-error', 'redirection', 'ast') {
+    $registry[$name] = [System.Collections.Generic.Dictionary[string, System.Collections.ArrayList]]::new($IgnoreCase)
   }
+  foreach ($construct in $Constructs) {
+    $match = $construct['match']
+    $names = @($match['names'])
+    $matcher = @{
+      Construct = $construct
+      Names = New-Set $names
+      First = [string]$names[0]
+      MinPrefix = $match['minPrefix']
+      Values = if ($null -ne $match['values']) { New-Set $match['values'] } else { $null }
+      Ps2Parameters = New-Set $match['ps2Parameters']
+      TextPattern = $match['textPattern']
+      Static = [bool]$match['static']
+      Types = if ($null -ne $match['types']) { New-Set $match['types'] } else { $null }
+      MinArguments = $match['minArguments']
+    }
+    $by = [string]$match['by']
+    $keys = switch ($by) {
+      'parameter' { if ($match['commands'] -is [string]) { '*' } else { $match['commands'] } }
+      'simplified' { $match['commands'] }
+      'token' { $match['kinds'] }
+      'parse-error' { $match['errorIds'] }
+      'redirection' { $match['streams'] }
+      'ast' { $match['shape'] }
+      default { $names }
+    }
+    if (-not $registry.ContainsKey($by)) { throw "check-ps2.ps1 does not know the match '$by'" }
+    foreach ($key in @($keys)) { Add-To $registry[$by] $key $matcher }
+  }
+  $registry
 }
 
-function Test-Name([string]$Name, $Names) {
-  foreach ($candidate in $Names) { if ($Name -ieq $candidate) { return $true } }
-  $false
+function Get-Matchers($Registry, [string]$By, $Key) {
+  if ($null -eq $Key) { return }
+  $list = $null
+  if ($Registry[$By].TryGetValue([string]$Key, [ref]$list)) { $list }
 }
 
-function Find-Ast($Ast, [string]$TypeName) {
-  $type = "System.Management.Automation.Language.$TypeName" -as [type]
-  @($Ast.FindAll({ param($node) $node -is $type }.GetNewClosure(), $true))
+function New-Finding($Extent, $Matcher) {
+  $construct = $Matcher.Construct
+  @{ Extent = $Extent; Kind = $construct['kind']; Construct = $construct['name']; Since = $construct['since'] }
 }
 
 # Every name a type literal stands for: arrays and generics name their element and argument types too.
@@ -56,151 +96,126 @@ function Get-TypeNames($TypeName) {
   }
 }
 
-function Test-ParameterName([string]$Given, $Match) {
-  if (Test-Name $Given $Match.names) { return $true }
-  $first = [string]$Match.names[0]
-  $min = if ($Match.PSObject.Properties['minPrefix']) { [int]$Match.minPrefix } else { $first.Length }
-  $Given.Length -ge $min -and $first.StartsWith($Given, [StringComparison]::OrdinalIgnoreCase)
+function Test-ParameterName([string]$Given, $Matcher) {
+  if ($Matcher.Names.Contains($Given)) { return $true }
+  $min = if ($null -ne $Matcher.MinPrefix) { [int]$Matcher.MinPrefix } else { $Matcher.First.Length }
+  $Given.Length -ge $min -and $Matcher.First.StartsWith($Given, [StringComparison]::OrdinalIgnoreCase)
 }
 
-function Get-ParameterValue($Command, [int]$Index) {
-  $parameter = $Command.CommandElements[$Index]
+function Get-ParameterValue($Command, [int]$At) {
+  $parameter = $Command.CommandElements[$At]
   if ($null -ne $parameter.Argument) { return $parameter.Argument }
-  if ($Index + 1 -lt $Command.CommandElements.Count) { return $Command.CommandElements[$Index + 1] }
+  if ($At + 1 -lt $Command.CommandElements.Count) { return $Command.CommandElements[$At + 1] }
   $null
 }
 
-function Test-CommandName($Command, $Names) {
-  $name = $Command.GetCommandName()
-  $null -ne $name -and ($Names -eq '*' -or (Test-Name $name $Names))
-}
-
-function Find-Parameter($Parsed, $Match) {
-  foreach ($command in $Parsed.Commands) {
-    if (-not (Test-CommandName $command $Match.commands)) { continue }
-    for ($i = 1; $i -lt $command.CommandElements.Count; $i++) {
-      $element = $command.CommandElements[$i]
-      if ($element -isnot [CommandParameterAst] -or -not (Test-ParameterName $element.ParameterName $Match)) { continue }
-      if ($Match.PSObject.Properties['values']) {
-        $value = Get-ParameterValue $command $i
-        if ($value -isnot [StringConstantExpressionAst] -or -not (Test-Name $value.Value $Match.values)) { continue }
-      }
-      $element.Extent
+function Find-Parameter($Command, $Matcher) {
+  for ($i = 1; $i -lt $Command.CommandElements.Count; $i++) {
+    $element = $Command.CommandElements[$i]
+    if ($element -isnot [CommandParameterAst] -or -not (Test-ParameterName $element.ParameterName $Matcher)) { continue }
+    if ($null -ne $Matcher.Values) {
+      $value = Get-ParameterValue $Command $i
+      if ($value -isnot [StringConstantExpressionAst] -or -not $Matcher.Values.Contains($value.Value)) { continue }
     }
+    New-Finding $element.Extent $Matcher
   }
 }
 
 # Where-Object Name -eq 1 / ForEach-Object Name: no script block, and a bare word or a parameter 2.0 lacks.
-function Find-Simplified($Parsed, $Match) {
-  foreach ($command in $Parsed.Commands) {
-    if (-not (Test-CommandName $command $Match.commands)) { continue }
-    $elements = @($command.CommandElements | Select-Object -Skip 1)
-    if (@($elements | Where-Object { $_ -is [ScriptBlockExpressionAst] }).Count -gt 0) { continue }
-    $newParameter = @($elements | Where-Object {
-        $_ -is [CommandParameterAst] -and -not (Test-Name $_.ParameterName $Match.ps2Parameters)
-      }).Count -gt 0
-    $bareWord = @($elements | Where-Object { $_ -is [StringConstantExpressionAst] }).Count -gt 0
-    if ($newParameter -or ($bareWord -and @($elements | Where-Object { $_ -is [CommandParameterAst] }).Count -eq 0)) {
-      $command.Extent
+function Find-Simplified($Command, $Matcher) {
+  $scriptBlock = $false; $newParameter = $false; $anyParameter = $false; $word = $false
+  for ($i = 1; $i -lt $Command.CommandElements.Count; $i++) {
+    $element = $Command.CommandElements[$i]
+    if ($element -is [ScriptBlockExpressionAst]) { $scriptBlock = $true }
+    elseif ($element -is [CommandParameterAst]) {
+      $anyParameter = $true
+      if (-not $Matcher.Ps2Parameters.Contains($element.ParameterName)) { $newParameter = $true }
+    } elseif ($element -is [StringConstantExpressionAst]) { $word = $true }
+  }
+  if (-not $scriptBlock -and ($newParameter -or ($word -and -not $anyParameter))) { New-Finding $Command.Extent $Matcher }
+}
+
+function Find-InType($Registry, $Node) {
+  $seen = @{}
+  foreach ($typeName in @(Get-TypeNames $Node.TypeName)) {
+    foreach ($matcher in @(Get-Matchers $Registry 'type' $typeName)) {
+      if ($seen.ContainsKey($matcher.Construct['name'])) { continue }
+      $seen[$matcher.Construct['name']] = $true
+      New-Finding $Node.Extent $matcher
     }
   }
 }
 
-function Find-Token($Parsed, $Match) {
-  $pattern = if ($Match.PSObject.Properties['textPattern']) { [string]$Match.textPattern } else { $null }
-  foreach ($token in $Parsed.Tokens) {
-    if (-not (Test-Name ([string]$token.Kind) $Match.kinds)) { continue }
-    if ($null -ne $pattern -and $token.Text -notmatch $pattern) { continue }
-    $token.Extent
+function Find-InMember($Registry, $Node) {
+  if ($Node.Member -isnot [StringConstantExpressionAst]) {
+    if ($Node -is [InvokeMemberExpressionAst]) { foreach ($m in @(Get-Matchers $Registry 'ast' 'dynamic-method')) { New-Finding $Node.Extent $m } }
+    return
+  }
+  foreach ($matcher in @(Get-Matchers $Registry 'member' $Node.Member.Value)) {
+    if ([bool]$Node.Static -ne $matcher.Static) { continue }
+    if ($null -ne $matcher.Types -and -not ($Node.Expression -is [TypeExpressionAst] -and $matcher.Types.Contains($Node.Expression.TypeName.FullName))) { continue }
+    $count = if ($Node -is [InvokeMemberExpressionAst] -and $Node.Arguments) { $Node.Arguments.Count } else { 0 }
+    if ($null -ne $matcher.MinArguments -and $count -lt [int]$matcher.MinArguments) { continue }
+    New-Finding $Node.Extent $matcher
   }
 }
 
-function Find-Type($Parsed, $Match) {
-  $nodes = @(Find-Ast $Parsed.Ast 'TypeExpressionAst') + @(Find-Ast $Parsed.Ast 'TypeConstraintAst') +
-    @(Find-Ast $Parsed.Ast 'AttributeAst')
-  foreach ($node in $nodes) {
-    foreach ($name in @(Get-TypeNames $node.TypeName)) {
-      if (Test-Name $name $Match.names) { $node.Extent; break }
+function Find-Shape($Registry, [string]$Shape, $Extent) {
+  foreach ($matcher in @(Get-Matchers $Registry 'ast' $Shape)) { New-Finding $Extent $matcher }
+}
+
+# The hot loop: every node and token of the file, with a dictionary look-up before any function call.
+function Find-InFile($Registry, $Ast, $Tokens, $Errors) {
+  $commands = $Registry['command']; $parameters = $Registry['parameter']; $simplified = $Registry['simplified']
+  $variables = $Registry['variable']; $members = $Registry['member']; $types = $Registry['type']
+  $anyParameter = $null
+  [void]$parameters.TryGetValue('*', [ref]$anyParameter)
+  $list = $null
+  foreach ($node in $Ast.FindAll({ $true }, $true)) {
+    switch -Exact ($node.GetType().Name) {
+      'VariableExpressionAst' {
+        $path = $node.VariablePath
+        if (-not $path.IsDriveQualified -and $variables.TryGetValue(($path.UserPath -replace '^(?:global|script|local|private):', ''), [ref]$list)) {
+          foreach ($matcher in $list) { New-Finding $node.Extent $matcher }
+        }
+      }
+      'CommandAst' {
+        $name = $node.GetCommandName()
+        if ($null -ne $name) {
+          if ($commands.TryGetValue($name, [ref]$list)) { foreach ($matcher in $list) { New-Finding $node.Extent $matcher } }
+          if ($parameters.TryGetValue($name, [ref]$list)) { foreach ($matcher in $list) { Find-Parameter $node $matcher } }
+          if ($simplified.TryGetValue($name, [ref]$list)) { foreach ($matcher in $list) { Find-Simplified $node $matcher } }
+        }
+        if ($null -ne $anyParameter -and $node.CommandElements.Count -gt 1) {
+          foreach ($matcher in $anyParameter) { Find-Parameter $node $matcher }
+        }
+      }
+      'MemberExpressionAst' { if ($node.Member -isnot [StringConstantExpressionAst] -or $members.ContainsKey($node.Member.Value)) { Find-InMember $Registry $node } }
+      'InvokeMemberExpressionAst' { if ($node.Member -isnot [StringConstantExpressionAst] -or $members.ContainsKey($node.Member.Value)) { Find-InMember $Registry $node } }
+      'TypeExpressionAst' { if ($types.Count -gt 0) { Find-InType $Registry $node } }
+      'TypeConstraintAst' { if ($types.Count -gt 0) { Find-InType $Registry $node } }
+      'AttributeAst' { if ($types.Count -gt 0) { Find-InType $Registry $node } }
+      'FileRedirectionAst' { foreach ($m in @(Get-Matchers $Registry 'redirection' $node.FromStream)) { New-Finding $node.Extent $m } }
+      'MergingRedirectionAst' { foreach ($m in @(Get-Matchers $Registry 'redirection' $node.FromStream)) { New-Finding $node.Extent $m } }
+      'TypeDefinitionAst' { Find-Shape $Registry $(if ($node.IsEnum) { 'enum' } else { 'class' }) $node.Extent }
+      'UsingStatementAst' { Find-Shape $Registry 'using-statement' $node.Extent }
+      'UsingExpressionAst' { Find-Shape $Registry 'using-expression' $node.Extent }
+      'NamedAttributeArgumentAst' { if ($node.ExpressionOmitted) { Find-Shape $Registry 'omitted-attribute-value' $node.Extent } }
+      'PipelineAst' { if ($node.Background) { Find-Shape $Registry 'background-pipeline' $node.Extent } }
     }
   }
-}
-
-function Test-MemberTarget($Node, $Match) {
-  if ([bool]$Node.Static -ne [bool]$Match.static) { return $false }
-  if (-not $Match.PSObject.Properties['types']) { return $true }
-  $Node.Expression -is [TypeExpressionAst] -and (Test-Name $Node.Expression.TypeName.FullName $Match.types)
-}
-
-function Find-Member($Parsed, $Match) {
-  foreach ($node in (Find-Ast $Parsed.Ast 'MemberExpressionAst')) {
-    if ($node.Member -isnot [StringConstantExpressionAst] -or -not (Test-Name $node.Member.Value $Match.names)) { continue }
-    if (-not (Test-MemberTarget $node $Match)) { continue }
-    if ($Match.PSObject.Properties['minArguments']) {
-      $count = if ($node -is [InvokeMemberExpressionAst] -and $node.Arguments) { $node.Arguments.Count } else { 0 }
-      if ($count -lt [int]$Match.minArguments) { continue }
+  $tokenKinds = $Registry['token']
+  foreach ($token in $Tokens) {
+    if (-not $tokenKinds.TryGetValue($token.Kind.ToString(), [ref]$list)) { continue }
+    foreach ($matcher in $list) {
+      if ($null -eq $matcher.TextPattern -or $token.Text -match $matcher.TextPattern) { New-Finding $token.Extent $matcher }
     }
-    $node.Extent
   }
-}
-
-function Find-Variable($Parsed, $Match) {
-  foreach ($node in (Find-Ast $Parsed.Ast 'VariableExpressionAst')) {
-    $path = $node.VariablePath
-    $name = $path.UserPath -replace '^(?:global|script|local|private):', ''
-    if (-not $path.IsDriveQualified -and (Test-Name $name $Match.names)) { $node.Extent }
+  foreach ($parseError in $Errors) {
+    foreach ($matcher in @(Get-Matchers $Registry 'parse-error' $parseError.ErrorId)) { New-Finding $parseError.Extent $matcher }
   }
-}
-
-function Find-ParseError($Parsed, $Match) {
-  foreach ($parseError in $Parsed.Errors) {
-    if (Test-Name $parseError.ErrorId $Match.errorIds) { $parseError.Extent }
-  }
-}
-
-function Find-Redirection($Parsed, $Match) {
-  foreach ($node in (Find-Ast $Parsed.Ast 'RedirectionAst')) {
-    if (Test-Name ([string]$node.FromStream) $Match.streams) { $node.Extent }
-  }
-}
-
-function Find-Shape($Parsed, [string]$Shape) {
-  $ast = $Parsed.Ast
-  switch ($Shape) {
-    'class' { (Find-Ast $ast 'TypeDefinitionAst') | Where-Object { $_.IsClass } | ForEach-Object { $_.Extent } }
-    'enum' { (Find-Ast $ast 'TypeDefinitionAst') | Where-Object { $_.IsEnum } | ForEach-Object { $_.Extent } }
-    'using-statement' { (Find-Ast $ast 'UsingStatementAst') | ForEach-Object { $_.Extent } }
-    'using-expression' { (Find-Ast $ast 'UsingExpressionAst') | ForEach-Object { $_.Extent } }
-    'dynamic-method' {
-      (Find-Ast $ast 'InvokeMemberExpressionAst') | Where-Object { $_.Member -isnot [StringConstantExpressionAst] } |
-        ForEach-Object { $_.Extent }
-    }
-    'omitted-attribute-value' {
-      (Find-Ast $ast 'NamedAttributeArgumentAst') | Where-Object { $_.ExpressionOmitted } | ForEach-Object { $_.Extent }
-    }
-    'background-pipeline' { (Find-Ast $ast 'PipelineAst') | Where-Object { $_.Background } | ForEach-Object { $_.Extent } }
-    'requires-version' {
-      $required = if ($ast.ScriptRequirements) { $ast.ScriptRequirements.RequiredPSVersion } else { $null }
-      if ($null -ne $required -and $required.Major -ge 3) { $ast.Extent }
-    }
-    default { throw "check-ps2.ps1 does not know the AST shape '$Shape'" }
-  }
-}
-
-function Find-Construct($Parsed, $Construct) {
-  $match = $Construct.match
-  switch ($match.by) {
-    'command' { $Parsed.Commands | Where-Object { Test-CommandName $_ $match.names } | ForEach-Object { $_.Extent } }
-    'parameter' { Find-Parameter $Parsed $match }
-    'simplified' { Find-Simplified $Parsed $match }
-    'token' { Find-Token $Parsed $match }
-    'type' { Find-Type $Parsed $match }
-    'member' { Find-Member $Parsed $match }
-    'variable' { Find-Variable $Parsed $match }
-    'parse-error' { Find-ParseError $Parsed $match }
-    'redirection' { Find-Redirection $Parsed $match }
-    'ast' { Find-Shape $Parsed $match.shape }
-    default { throw "check-ps2.ps1 does not know the match '$($match.by)'" }
-  }
+  $required = if ($Ast.ScriptRequirements) { $Ast.ScriptRequirements.RequiredPSVersion } else { $null }
+  if ($null -ne $required -and $required.Major -ge 3) { Find-Shape $Registry 'requires-version' $Ast.Extent }
 }
 
 # Set-StrictMode applies to the scope it runs in: only a top-level call covers the whole script.
@@ -220,32 +235,40 @@ function Test-StrictMode2($Ast) {
   $false
 }
 
-function Test-File([string]$File, $List) {
+function Write-Finding([string]$File, $Extent, $Kind, $Construct, $Since) {
+  [ordered]@{
+    file = $File
+    line = $Extent.StartLineNumber
+    column = $Extent.StartColumnNumber
+    kind = $Kind
+    construct = $Construct
+    since = $Since
+    text = ($Extent.Text -split "`r?`n")[0]
+  } | ConvertTo-Json -Compress
+}
+
+function Test-File([string]$File, $Registry) {
   $tokens = $null
   $errors = $null
   $ast = [Parser]::ParseFile($File, [ref]$tokens, [ref]$errors)
-  $parsed = @{ Ast = $ast; Tokens = $tokens; Errors = $errors; Commands = @(Find-Ast $ast 'CommandAst') }
   $lines = @{}
-  foreach ($construct in $List) {
-    foreach ($extent in @(Find-Construct $parsed $construct)) {
-      $lines[$extent.StartLineNumber] = $true
-      New-Finding $File $extent $construct.kind $construct.name $construct.since
-    }
+  foreach ($finding in @(Find-InFile $Registry $ast $tokens $errors)) {
+    $lines[$finding.Extent.StartLineNumber] = $true
+    Write-Finding $File $finding.Extent $finding.Kind $finding.Construct $finding.Since
   }
   # PowerShell 7's parser rejects some older syntax (workflow, configuration): one finding per line is enough.
   foreach ($parseError in $errors) {
-    if ($lines.ContainsKey($parseError.Extent.StartLineNumber)) { continue }
-    New-Finding $File $parseError.Extent 'parse-error' $parseError.Message $null
+    if (-not $lines.ContainsKey($parseError.Extent.StartLineNumber)) {
+      Write-Finding $File $parseError.Extent 'parse-error' $parseError.Message $null
+    }
   }
   if (-not (Test-StrictMode2 $ast)) {
-    New-Finding $File $ast.Extent 'strict-mode' 'Set-StrictMode -Version 2 at the top level' $null
+    Write-Finding $File $ast.Extent 'strict-mode' 'Set-StrictMode -Version 2 at the top level' $null
   }
 }
 
-$list = @(Get-Content -LiteralPath $Constructs -Raw | ConvertFrom-Json)
+$registry = New-Registry @(Get-Content -LiteralPath $Constructs -Raw | ConvertFrom-Json -AsHashtable)
 foreach ($file in $Path) {
   if (-not (Test-Path -LiteralPath $file -PathType Leaf)) { throw "no such file: $file" }
-  foreach ($finding in @(Test-File (Resolve-Path -LiteralPath $file).ProviderPath $list)) {
-    $finding | ConvertTo-Json -Compress
-  }
+  Test-File (Resolve-Path -LiteralPath $file).ProviderPath $registry
 }
