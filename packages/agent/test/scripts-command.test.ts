@@ -115,6 +115,13 @@ describe('exrollout-agent scripts', () => {
     expect(await readdir(dir)).toEqual(['bad.json']);
   });
 
+  it('exits 1 when a script cannot be written', async () => {
+    await writeFile(join(dir, 'file'), '');
+    const result = await agent('scripts', '--out', join(dir, 'file', 'out'));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`cannot write ${join(dir, 'file', 'out', 'inventory.ps1')}`);
+  });
+
   it.each([
     [['scripts'], '--out DIR is required'],
     [['scripts', '--out', 'x', '--step', 'reboot'], '--step must be one of inventory, precheck'],

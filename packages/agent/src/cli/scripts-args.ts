@@ -59,9 +59,9 @@ function scriptName(input: string): ScriptName {
 function buildProgram(out: Output): Command {
   return new Command(`exrollout-agent ${SCRIPTS_COMMAND}`)
     .description(
-      'Writes every script the PowerShell driver can run, exactly as it would run them: inventory.ps1 and\n' +
-        'one <step>.ps1 per step, with sample arguments (KB 959241, SP1 RU4 to RU6, x64, a CCR node) or,\n' +
-        'for one step, the arguments of a JSON file. Nothing is run.',
+      'Writes every script the PowerShell driver can run, exactly as it would run them: inventory.ps1 and one ' +
+        '<step>.ps1 per step, with sample arguments (KB 959241, SP1 RU4 to RU6, x64, a CCR node) or, for one ' +
+        'step, the arguments of a JSON file. Nothing is run.',
     )
     .exitOverride()
     .configureOutput({
