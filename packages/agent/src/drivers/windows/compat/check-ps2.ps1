@@ -21,7 +21,6 @@ param(
 Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'
 
-
 $IgnoreCase = [StringComparer]::OrdinalIgnoreCase
 
 function New-Set($Values) {
