@@ -1,17 +1,40 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 
-/** How to get pwsh where it is missing; the tests that need it fail with this, they never skip. */
-export const PWSH_INSTALL = 'dotnet tool install --global PowerShell --version 7.6.10';
+/** How to get the pwsh the tests need, in one line. */
+export const PWSH_INSTALL_HINT = 'dotnet tool install --global PowerShell --version 7.6.10';
 
-/** The pwsh to run: EXR_PWSH, else pwsh on the PATH, else ~/.dotnet/tools/pwsh; throws when there is none. */
-export function findPwsh(): string {
-  const named = process.env.EXR_PWSH;
-  if (named) return named;
-  if (!spawnSync('pwsh', ['-Version'], { stdio: 'ignore' }).error) return 'pwsh';
-  const tool = join(homedir(), '.dotnet', 'tools', 'pwsh');
-  if (existsSync(tool)) return tool;
-  throw new Error(`these tests run the agent's scripts in PowerShell 7 and found no pwsh: ${PWSH_INSTALL}`);
+/**
+ * The PowerShell 7 executable for tests that run PowerShell: `EXR_PWSH` if set, else `pwsh` on PATH, else
+ * `~/.dotnet/tools/pwsh` (`$HOME`). Throws when there is none, in CI (`CI=true`) and outside it alike: a test that
+ * needs pwsh fails, it never skips.
+ */
+export function findPwsh(env: NodeJS.ProcessEnv = process.env): string {
+  const chosen = env.EXR_PWSH;
+  if (chosen !== undefined && chosen !== '') {
+    if (isExecutable(chosen)) return chosen;
+    throw new Error(`EXR_PWSH=${chosen} is not an executable file; install pwsh with: ${PWSH_INSTALL_HINT}`);
+  }
+  const candidates = [
+    ...(env.PATH ?? '')
+      .split(delimiter)
+      .filter(Boolean)
+      .map((dir) => join(dir, 'pwsh')),
+    join(env.HOME ?? homedir(), '.dotnet', 'tools', 'pwsh'),
+  ];
+  const found = candidates.find(isExecutable);
+  if (found !== undefined) return found;
+  throw new Error(
+    `pwsh (PowerShell 7) not found in EXR_PWSH, PATH or ~/.dotnet/tools${env.CI === 'true' ? ' (CI)' : ''}: install it with: ${PWSH_INSTALL_HINT}`,
+  );
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
 }
