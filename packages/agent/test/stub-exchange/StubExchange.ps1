@@ -326,7 +326,11 @@ function Install-StubPatch($State, [string]$Msp, [string]$Log) {
   Save-StubState $State
   $exit = 0
   if ($behaviour.restartExitCode) { $exit = [int]$behaviour.restartExitCode }
-  Write-StubMsiLog $Log @('Product: Microsoft Exchange Server - Update ''' + $package.displayName + ''' installed successfully.') $exit
+  # A continue-on-error custom action leaves "Return value 3" in logs of installs that succeeded.
+  Write-StubMsiLog $Log @(
+    'Action ended 2:40:01: CAQuietExec_RegisterPerfCounters. Return value 3.',
+    'Product: Microsoft Exchange Server - Update ''' + $package.displayName + ''' installed successfully.'
+  ) $exit
   $exit
 }
 

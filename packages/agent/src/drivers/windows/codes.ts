@@ -58,3 +58,21 @@ export const POWERSHELL_DRIVER_ERRORS = {
 
 /** A DriverError code of the PowerShell driver. */
 export type PowerShellDriverErrorCode = keyof typeof POWERSHELL_DRIVER_ERRORS;
+
+// What an administrator does about the exit codes msiexec gives a patch install or removal (Windows Installer
+// error codes, MsiExec.exe and InstMsi.exe error messages).
+const MSI_EXIT_ADVICE: Readonly<Record<number, string>> = {
+  1603: 'msiexec 1603 is a fatal error during the installation: the custom action that failed, or the "Return Value 3" line in the log, names the cause',
+  1618: 'msiexec 1618: another installation is already in progress (Windows Update, or an msiexec still running); wait for it to finish, then run the step again',
+  1619: "msiexec 1619: the package could not be opened; check that the .msp is staged, complete and readable by the agent's account",
+  1625: "msiexec 1625: system policy forbids this installation; allow patching for the agent's account (Windows Installer policies DisablePatch, DisableMSI)",
+  1635: 'msiexec 1635: the patch package could not be opened, or the patch is not applied to this product',
+  1638: 'msiexec 1638: another version of this product is already installed',
+  1642: "msiexec 1642: the patch does not apply to the installed product or version; check the server's build and the package's architecture",
+  1643: 'msiexec 1643: system policy does not permit this patch package; check the Windows Installer policies (DisablePatch)',
+};
+
+/** What to do about a failing msiexec exit code, or undefined for a code with no advice of its own. */
+export function msiExitAdvice(exitCode: number): string | undefined {
+  return MSI_EXIT_ADVICE[exitCode];
+}

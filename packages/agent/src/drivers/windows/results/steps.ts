@@ -1,6 +1,7 @@
 import { assertExhaustive, StepDetails } from '@exrollout/core';
 import { StepFailedError } from '../../../errors.js';
 import type { StepRequest } from '../args.js';
+import { msiExitAdvice } from '../codes.js';
 import type { ExrOutput } from '../exr-format.js';
 import { checkBuild, checkClusterGroupOwner, checkCmsActive, checkNoInterimUpdates } from './checks.js';
 import { judgePrecheck } from './precheck.js';
@@ -15,17 +16,17 @@ export const STEP_KEYS: Readonly<Record<StepRequest['step'], ReadonlySet<string>
   'move-cms': keys('cms.alreadyOnTarget cms.state cluster.machine'),
   'move-cluster-group': keys('cluster.output cluster.groupStatus'),
   'remove-interim-updates': keys(
-    'iu.absent iu.removed patch patch.cache patch.code msi.log msi.exitCode msi.failure msi.rebootRequired build',
+    'iu.absent iu.removed patch patch.cache patch.code msi.log msi.exitCode msi.failure msi.customAction msi.rebootRequired build',
   ),
   install: keys(
-    'package.sha256 build.before install.skipped msi.log msi.exitCode msi.failure msi.rebootRequired build',
+    'package.sha256 build.before install.skipped msi.log msi.exitCode msi.failure msi.customAction msi.rebootRequired build',
   ),
   verify: keys(
     'build service.initiallyStopped service.startError service.stopped remedy.config remedy.skipped',
   ),
   'restore-owa': keys('build owa.backup owa.restored'),
   uninstall: keys(
-    'patch.name patch.cache patch.code msi.log msi.exitCode msi.failure msi.rebootRequired uninstall.skipped build',
+    'patch.name patch.cache patch.code msi.log msi.exitCode msi.failure msi.customAction msi.rebootRequired uninstall.skipped build',
   ),
 };
 
@@ -72,10 +73,17 @@ function movedToOf(request: StepRequest): string | undefined {
   return undefined;
 }
 
-/** Adds the first "Return Value 3" line of the MSI log, which names the action that failed. */
+/**
+ * Adds what to do about msiexec's exit code, and the custom action that failed (or else the first "Return Value 3"
+ * line of the MSI log), which names the cause.
+ */
 function withMsiHint(message: string, values: ValueReader): string {
-  const [first] = values.all('msi.failure');
-  return first === undefined ? message : `${message}. First failure in the MSI log: ${first}`;
+  const exit = values.int('msi.exitCode');
+  const advice = exit === undefined ? undefined : msiExitAdvice(exit);
+  const [action] = values.all('msi.customAction');
+  const [failure] = values.all('msi.failure');
+  const cause = action ?? failure;
+  return [message, advice, cause && `First failure in the MSI log: ${cause}`].filter(Boolean).join('. ');
 }
 
 function judge(request: StepRequest, values: ValueReader, details: StepDetails): void {

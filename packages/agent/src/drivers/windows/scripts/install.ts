@@ -64,12 +64,9 @@ if ($before -eq ${psLiteral(args.targetBuild)}) {
   Write-Exr 'msi.log' $log
   Write-Exr 'progress' ('msiexec /update ' + $msp + ' /quiet /norestart (an hour or more is normal)')
   $exit = Invoke-ExrMsiexec ('/update "' + $msp + '" /quiet /norestart /l*v "' + $log + '"')
-  Write-Exr 'msi.exitCode' $exit
-  $failures = @(Get-ExrMsiFailures $log)
-  foreach ($line in $failures) { Write-Exr 'msi.failure' $line }
-  if ($exit -eq 3010 -or $exit -eq 1641) { Write-Exr 'msi.rebootRequired' $true }
-  if (-not (Test-ExrMsiSuccess $exit) -or $failures.Count -gt 0) {
-    Stop-Exr 'INSTALL_FAILED' ('msiexec exited with ' + $exit + ' and the log has ' + $failures.Count + ' "Return Value 3" line(s); see ' + $log)
+  Write-ExrMsiOutcome $log $exit
+  if (-not (Test-ExrMsiSuccess $exit)) {
+    Stop-Exr 'INSTALL_FAILED' ('msiexec /update exited with ' + $exit + '; see ' + $log)
   }
 }
 Write-Exr 'build' (Get-ExrBuild $exsetup)`;

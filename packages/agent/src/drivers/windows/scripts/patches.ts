@@ -22,9 +22,7 @@ function Remove-ExrPatch($Patch, [string]$LogName, [string]$FailureCode) {
   Write-Exr 'msi.log' $log
   Write-Exr 'progress' ('msiexec /package ' + $exrProductCode + ' /uninstall ' + $code + ' (' + $Patch.DisplayName + ')')
   $exit = Invoke-ExrMsiexec ('/package ' + $exrProductCode + ' /uninstall ' + $code + ' /quiet /norestart /l*v "' + $log + '"')
-  Write-Exr 'msi.exitCode' $exit
-  foreach ($line in @(Get-ExrMsiFailures $log)) { Write-Exr 'msi.failure' $line }
-  if ($exit -eq 3010 -or $exit -eq 1641) { Write-Exr 'msi.rebootRequired' $true }
+  Write-ExrMsiOutcome $log $exit
   if (-not (Test-ExrMsiSuccess $exit)) {
     Stop-Exr $FailureCode ('msiexec could not uninstall ' + $Patch.DisplayName + ' (exit code ' + $exit + '); see ' + $log)
   }

@@ -134,6 +134,23 @@ function Get-ExrMsiFailures([string]$Log) {
       $line.Trim()
     }
   }
+}
+# The custom action that failed names the cause better than "Return Value 3" does.
+function Get-ExrMsiCustomActions([string]$Log) {
+  if (-not (Test-Path -LiteralPath $Log)) { return }
+  $found = 0
+  foreach ($line in @(Read-ExrLines $Log)) {
+    if ($found -lt 3 -and $line -match 'CustomAction \S+ returned actual error code \d+') {
+      $found++
+      $matches[0]
+    }
+  }
+}
+function Write-ExrMsiOutcome([string]$Log, [int]$ExitCode) {
+  Write-Exr 'msi.exitCode' $ExitCode
+  foreach ($line in @(Get-ExrMsiFailures $Log)) { Write-Exr 'msi.failure' $line }
+  foreach ($line in @(Get-ExrMsiCustomActions $Log)) { Write-Exr 'msi.customAction' $line }
+  if ($ExitCode -eq 3010 -or $ExitCode -eq 1641) { Write-Exr 'msi.rebootRequired' $true }
 }`;
 
 /** What a script needs besides its own body. */
