@@ -96,6 +96,11 @@ export class RolloutEngine implements CommandSink {
     });
   }
 
+  /** Resolves once every change this instance was asked to make has been committed or has failed. */
+  idle(): Promise<void> {
+    return this.batcher.idle();
+  }
+
   /** Plans and stores a rollout; nothing runs until it is started. */
   async create(input: CreateRollout, actor: string): Promise<RolloutView> {
     const update = findUpdate(input.update ?? 'KB959241');
