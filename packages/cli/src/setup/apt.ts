@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { promisify } from 'node:util';
 import { InstallFailedError } from '../errors.js';
 import { executable, type SetupEnv } from './host.js';
@@ -10,6 +10,8 @@ const run = promisify(execFile);
 /** What an install did. */
 export interface Installed {
   readonly seconds: number;
+  /** The package was installed before (its command just was not on the PATH): apt-get changed nothing. */
+  readonly already: boolean;
   /** What was undone of the package's own service (`stopped`, `disabled`), if the install started or enabled it. */
   readonly serviceUndone: readonly string[];
 }
@@ -24,10 +26,12 @@ export async function aptInstall(
   options: { readonly sudo: boolean; readonly service?: string; readonly env: SetupEnv },
 ): Promise<Installed> {
   const started = Date.now();
+  const already = await isInstalled(pkg, options.env);
   const before = options.service ? serviceState(options.service) : undefined;
   const apt = (args: readonly string[]) =>
     privileged(['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', ...args], options);
-  const install = ['install', '-y', '-qq', pkg];
+  // --no-upgrade: a package that is there already (just not on the PATH) stays the version it is.
+  const install = ['install', '-y', '-qq', '--no-upgrade', pkg];
   try {
     await apt(install).catch(async () => {
       // Stale or missing package lists (a fresh container has none): refresh them once and try again.
@@ -45,10 +49,10 @@ export async function aptInstall(
     options.service && before
       ? await restoreService(options.service, before, (args) => privileged(args, options))
       : [];
-  return { seconds: (Date.now() - started) / 1000, serviceUndone };
+  return { seconds: (Date.now() - started) / 1000, already, serviceUndone };
 }
 
-/** The installed file of a Debian package named `name` that can be run (`dpkg-query -L`), or undefined. */
+/** The command `name` a Debian package installed in a bin or sbin folder (`dpkg-query -L`), or undefined. */
 export async function packageExecutable(
   pkg: string,
   name: string,
@@ -58,10 +62,20 @@ export async function packageExecutable(
     const { stdout } = await run('dpkg-query', ['-L', pkg], { env: { ...env } });
     return stdout
       .split('\n')
-      .filter((path) => basename(path) === name)
+      .filter((path) => basename(path) === name && /\/s?bin$/.test(dirname(path)))
       .find((path) => executable(path) !== undefined);
   } catch {
     return undefined;
+  }
+}
+
+async function isInstalled(pkg: string, env: SetupEnv): Promise<boolean> {
+  try {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own format syntax
+    const { stdout } = await run('dpkg-query', ['-W', '-f', '${Status}', pkg], { env: { ...env } });
+    return stdout.trim() === 'install ok installed';
+  } catch {
+    return false;
   }
 }
 

@@ -57,6 +57,11 @@ export async function findOrInstall(spec: FindOrInstall): Promise<string> {
     installed.serviceUndone.length > 0
       ? `; its own ${spec.service} service ${installed.serviceUndone.join(' and ')} again`
       : '';
-  spec.say(`installed ${pkg} in ${installed.seconds.toFixed(1)} s: ${path}${undone}`);
+  const seconds = installed.seconds.toFixed(1);
+  spec.say(
+    installed.already
+      ? `${pkg} was installed already, only not on the PATH (apt-get changed nothing, ${seconds} s): ${path}`
+      : `installed ${pkg} in ${seconds} s: ${path}${undone}`,
+  );
   return path;
 }
