@@ -44,7 +44,9 @@ const CONNECTION_NOTES = new Set(['server.agent-disconnected', 'server.agent-rec
 /** One server's audit trail as `type:step` entries, in stream order, without the agent's connection notes. */
 export function trail(list: readonly AuditEvent[], server: string): string[] {
   return list
-    .filter((event) => event.server?.toLowerCase() === server.toLowerCase() && !CONNECTION_NOTES.has(event.type))
+    .filter(
+      (event) => event.server?.toLowerCase() === server.toLowerCase() && !CONNECTION_NOTES.has(event.type),
+    )
     .map((event) => `${event.type.replace(/^server\./, '')}${event.data?.step ? `:${event.data.step}` : ''}`);
 }
 
