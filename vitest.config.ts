@@ -8,6 +8,8 @@ const CHAOS = 'packages/*/test/chaos/**/*.chaos.test.ts';
 export default defineConfig({
   test: {
     reporters: ['default', './scripts/summary-reporter.ts'],
+    // Finds or installs redis-server, Chromium and pwsh and makes sure a Redis answers, or stops at once.
+    globalSetup: ['./scripts/test-preflight.ts'],
     projects: [
       {
         extends: true,

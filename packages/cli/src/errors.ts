@@ -113,3 +113,21 @@ function reason(cause: unknown): string {
   if (inner && typeof inner.message === 'string') return inner.message;
   return cause instanceof Error ? cause.message : String(cause);
 }
+
+/** A program the demo or the tests need is missing and exrollout may not install it: the message is the one command. */
+export class ToolMissingError extends CliError {
+  constructor(code: 'CLI_ERR_REDIS_MISSING' | 'CLI_ERR_TOOL_MISSING', message: string) {
+    super(code, message, EXIT.USAGE);
+  }
+}
+
+/** Installing a missing program failed; the message gives the command to run by hand and why it failed. */
+export class InstallFailedError extends CliError {
+  constructor(what: string, command: string, why: string) {
+    super(
+      'CLI_ERR_INSTALL_FAILED',
+      `installing ${what} failed (${why}); run it by hand: ${command}`,
+      EXIT.USAGE,
+    );
+  }
+}

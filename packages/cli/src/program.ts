@@ -47,9 +47,7 @@ export function buildProgram(context: CliContext): Command {
     )
     .action(async (options) => planCommand(options, out));
 
-  registerDemo(program, out, (code) => {
-    context.exitCode = code;
-  });
+  registerDemo(program, context);
   registerServers(program, context);
   registerRollouts(program, context);
   registerAdmin(program, context);

@@ -110,7 +110,8 @@ export async function buildServer(deps: AppDeps): Promise<ExrolloutServer> {
       auth,
       bus,
       commands: engine,
-      outstandingFor: (name) => engine.outstandingFor(name),
+      agentConnected: (name) => engine.agentConnected(name),
+      agentDisconnected: (name, code) => engine.agentDisconnected(name, code),
       registry: connections,
       serverVersion: SERVER_VERSION,
     }),
@@ -128,6 +129,8 @@ export async function buildServer(deps: AppDeps): Promise<ExrolloutServer> {
   });
   app.addHook('onClose', async () => {
     await queue.close();
+    // Changes still being applied (a last agent message) finish before the caller lets go of Redis.
+    await engine.idle();
     await bus.close();
   });
   return { app, inventory, tokens, connections, engine };

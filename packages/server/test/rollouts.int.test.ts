@@ -195,6 +195,16 @@ describe('a staged rollout of KB959241', () => {
     const withRemedy = await createRollout(server, { approvalRequired: false }, { names: ['HUB1'] });
     await act(withRemedy, 'start');
     expect((await until(server, withRemedy, ['completed'])).counts.succeeded).toBe(1);
+    const remedied = (await events(server, withRemedy)).filter((e) => e.type === 'server.remedied');
+    expect(remedied).toHaveLength(1);
+    expect(remedied[0]).toMatchObject({
+      server: 'HUB1',
+      data: {
+        kb: '944752',
+        servicesStarted: ['MSExchangeServiceHost', 'MSExchangeTransport', 'MSExchangeEdgeSync'],
+      },
+    });
+    expect(remedied[0]?.message).toContain('did not start after the install (KB 944752)');
     const withoutRemedy = await createRollout(
       server,
       { approvalRequired: false, remedyKb944752: false },
@@ -310,6 +320,19 @@ describe('a staged rollout of KB959241', () => {
     expect(fleet.agent('HUB1').driver.state().installedUpdates).toHaveLength(1);
     expect(fleet.agent('HUB2').driver.state().installedUpdates).toHaveLength(1);
     expect(fleet.agent('HUB2').driver.state().reboots).toBe(1);
+    // The trail shows each agent dropping during its install and coming back, before the install's result.
+    const trail = await events(server, id);
+    for (const name of ['HUB1', 'HUB2']) {
+      const types = trail.filter((e) => e.server === name).map((e) => e.type);
+      const lost = types.indexOf('server.agent-disconnected');
+      const back = types.indexOf('server.agent-reconnected');
+      expect(lost, `${name}: ${types.join(' ')}`).toBeGreaterThan(-1);
+      expect(back).toBeGreaterThan(lost);
+      expect(types.lastIndexOf('server.step-succeeded')).toBeGreaterThan(back);
+    }
+    expect(trail.find((e) => e.type === 'server.agent-disconnected' && e.server === 'HUB1')?.message).toMatch(
+      /HUB1: the agent's connection closed \(code \d+\) during install/,
+    );
   });
 
   it('waits the soak time between waves', async () => {

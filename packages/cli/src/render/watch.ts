@@ -43,6 +43,29 @@ export function statusLines(r: RolloutView): Map<string, string> {
   return lines;
 }
 
+/** Redraws the whole view in place with ANSI cursor movement: for a terminal. */
+export function framePrinter(write: (text: string) => void, columns: number): (r: RolloutView) => void {
+  let height = 0;
+  return (rollout) => {
+    const lines = watchFrame(rollout, columns);
+    const up = height > 0 ? `\x1b[${height}A` : '';
+    write(`${up}\x1b[0J${lines.join('\n')}\n`);
+    height = lines.length;
+  };
+}
+
+/** Prints one line per change of the rollout, a wave or a server: fit for CI logs. */
+export function changePrinter(write: (text: string) => void): (r: RolloutView) => void {
+  const seen = new Map<string, string>();
+  return (rollout) => {
+    for (const [key, line] of statusLines(rollout)) {
+      if (seen.get(key) === line) continue;
+      seen.set(key, line);
+      write(`${line}\n`);
+    }
+  };
+}
+
 /** Why the watch ended: `rollout r-... completed: 3 succeeded`. */
 export function stopLine(r: RolloutView): string {
   const reason = r.reason ? ` (${r.reason})` : '';

@@ -71,6 +71,17 @@ export const StepDetails = Type.Object(
     movedTo: Type.Optional(netbiosName('Node the clustered mailbox server or group moved to.')),
     rebootRequired: Type.Optional(Type.Boolean()),
     servicesStopped: Type.Optional(Type.Array(Type.String({ maxLength: 128 }), { maxItems: 100 })),
+    servicesStarted: Type.Optional(
+      Type.Array(Type.String({ maxLength: 128 }), {
+        maxItems: 100,
+        description: 'verify: services that were stopped when it began and that it started.',
+      }),
+    ),
+    remedyKb944752Applied: Type.Optional(
+      Type.Boolean({
+        description: 'verify: this run applied the KB 944752 remedy (generatePublisherEvidence off).',
+      }),
+    ),
     logPath: Type.Optional(Type.String({ maxLength: 512 })),
   },
   strict,

@@ -23,6 +23,7 @@ import { type JobData, jobIdFor } from './jobs.js';
 import { withLock } from './lock.js';
 import type { OutstandingCommand, RolloutMeta, ServerRun } from './model.js';
 import { parsePolicy } from './policy.js';
+import { notePresence, type PresenceChange } from './presence.js';
 import type { JobQueue } from './queue.js';
 import { readAhead, runOf } from './reads.js';
 import { applyResult, watchCommand } from './results.js';
@@ -93,6 +94,11 @@ export class RolloutEngine implements CommandSink {
         );
       },
     });
+  }
+
+  /** Resolves once every change this instance was asked to make has been committed or has failed. */
+  idle(): Promise<void> {
+    return this.batcher.idle();
   }
 
   /** Plans and stores a rollout; nothing runs until it is started. */
@@ -404,10 +410,34 @@ export class RolloutEngine implements CommandSink {
     return undefined;
   }
 
-  /** The command an agent should (still) be running, to send it again when the agent reconnects. */
-  async outstandingFor(agent: string): Promise<ServerMessage | undefined> {
+  /** The command an agent should (still) be running, to send it again as it (re)connects; the trail notes it. */
+  async agentConnected(agent: string): Promise<ServerMessage | undefined> {
     const command = await this.store.agentCommand(agent);
-    return command ? commandMessage(command) : undefined;
+    if (!command) return undefined;
+    // Not awaited: the command goes out at once, the note follows under the rollout's lock.
+    void this.notePresence(command, { kind: 'connected' });
+    return commandMessage(command);
+  }
+
+  /** An agent went offline: the trail of the rollout it runs a step for notes it. */
+  async agentDisconnected(agent: string, closeCode: number): Promise<void> {
+    const command = await this.store.agentCommand(agent);
+    if (command) await this.notePresence(command, { kind: 'disconnected', closeCode });
+  }
+
+  private async notePresence(command: OutstandingCommand, change: PresenceChange): Promise<void> {
+    try {
+      await this.shared(
+        command.rolloutId,
+        async (work) => notePresence(work, await this.currentRun(work, command.server), command, change),
+        { dispatches: false, server: command.server },
+      );
+    } catch (error) {
+      this.deps.logger.warn(
+        { err: error, agent: command.server },
+        'noting an agent connection change failed',
+      );
+    }
   }
 
   // Applied at once, with whatever else waits for the rollout; if that fails (Redis went away), a result job

@@ -33,6 +33,8 @@ export interface ConnectionDeps {
   readonly serverVersion: string;
   /** Called once the agent said HELLO, is registered here and was welcomed. */
   onRegistered(connection: AgentConnection): Promise<void>;
+  /** Called when this connection closed and the agent has no other: it is offline. */
+  onOffline?(connection: AgentConnection, closeCode: number): Promise<void>;
 }
 
 const HELLO_TIMEOUT_MS = 10_000;
@@ -205,6 +207,8 @@ export class AgentConnection {
     if (!this.registered) return;
     const wentOffline = await this.deps.store.disconnected(this.name, this.session);
     this.log.info({ code, wentOffline }, 'agent disconnected');
+    // A server shutting down closes every connection itself: that is not the agent dropping.
+    if (wentOffline && code !== CLOSE.GOING_AWAY) await this.deps.onOffline?.(this, code);
   }
 }
 

@@ -38,10 +38,15 @@ export async function buildsReported(server: Operator, name: string): Promise<st
   return (detail.body.history as unknown as { to: string }[]).map((change) => change.to).reverse();
 }
 
-/** One server's audit trail as `type:step` entries, in stream order. */
+// Notes of an agent dropping and coming back come and go with the faults a test injects; the steps must be whole.
+const CONNECTION_NOTES = new Set(['server.agent-disconnected', 'server.agent-reconnected']);
+
+/** One server's audit trail as `type:step` entries, in stream order, without the agent's connection notes. */
 export function trail(list: readonly AuditEvent[], server: string): string[] {
   return list
-    .filter((event) => event.server?.toLowerCase() === server.toLowerCase())
+    .filter(
+      (event) => event.server?.toLowerCase() === server.toLowerCase() && !CONNECTION_NOTES.has(event.type),
+    )
     .map((event) => `${event.type.replace(/^server\./, '')}${event.data?.step ? `:${event.data.step}` : ''}`);
 }
 

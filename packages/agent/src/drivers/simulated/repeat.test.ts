@@ -62,6 +62,8 @@ const CASES: readonly Case[] = [
     step: 'verify',
     args: { targetBuild: RU6, remedyKb944752: true },
     driver: () => installed({ servicesFailToStart: true }),
+    // What this run did: the first run applied the remedy and started the services.
+    again: { build: RU6 },
   },
   { step: 'restore-owa', args: {}, driver: () => installed() },
   {

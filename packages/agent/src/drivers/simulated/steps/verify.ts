@@ -3,7 +3,8 @@ import type { StepRun } from '../run.js';
 
 /**
  * @internal Checks that the build is the target and the Exchange services run. Services stopped by KB 944752
- * fail the step unless `remedyKb944752` is set: then the remedy is applied and the services start.
+ * fail the step unless `remedyKb944752` is set: then the remedy is applied, the services start, and the details
+ * say so (`remedyKb944752Applied`, `servicesStarted`).
  */
 export async function verify(run: StepRun, args: StepArgs['verify']): Promise<StepDetails> {
   await run.work();
@@ -36,5 +37,5 @@ export async function verify(run: StepRun, args: StepArgs['verify']): Promise<St
     state.remedyKb944752Applied = true;
     state.servicesStopped = [];
   });
-  return { build };
+  return { build, servicesStarted: [...servicesStopped], remedyKb944752Applied: true };
 }

@@ -58,14 +58,23 @@ function detailsOf(values: ValueReader): StepDetails {
   const removed = values.all('iu.removed');
   const stopped = values.all('service.stopped');
   const reboot = values.bool('msi.rebootRequired');
+  const started = servicesStarted(values, stopped);
   return {
     ...(build === undefined ? {} : { build }),
     ...(backupPath === undefined ? {} : { backupPath: clip(backupPath, 512) }),
     ...(removed.length > 0 ? { removed: removed.slice(0, 100) } : {}),
     ...(reboot === undefined ? {} : { rebootRequired: reboot }),
     ...(stopped.length > 0 ? { servicesStopped: stopped.slice(0, 100) } : {}),
+    ...(started.length > 0 ? { servicesStarted: started.slice(0, 100) } : {}),
+    ...(values.all('remedy.config').length > 0 ? { remedyKb944752Applied: true } : {}),
     ...(logPath === undefined ? {} : { logPath: clip(logPath, 512) }),
   };
+}
+
+// verify: the services stopped when it began that no longer are (started plainly or after the KB 944752 remedy).
+function servicesStarted(values: ValueReader, stillStopped: readonly string[]): string[] {
+  const stopped = new Set(stillStopped.map((name) => name.toLowerCase()));
+  return values.all('service.initiallyStopped').filter((name) => !stopped.has(name.toLowerCase()));
 }
 
 function movedToOf(request: StepRequest): string | undefined {
