@@ -73,26 +73,26 @@ async function route(api: Api, me: Me, main: HTMLElement): Promise<void> {
   }
 }
 
-async function boot(): Promise<void> {
+async function boot(refused?: string): Promise<void> {
   const root = document.getElementById('app');
   if (!root) return;
   const token = sessionStorage.getItem(TOKEN_KEY);
   if (!token) {
-    root.replaceChildren(
-      loginView(async (entered) => {
-        await signIn(entered);
-        sessionStorage.setItem(TOKEN_KEY, entered);
-        await boot();
-      }),
-    );
+    const signInWith = async (entered: string) => {
+      await signIn(entered);
+      sessionStorage.setItem(TOKEN_KEY, entered);
+      await boot();
+    };
+    root.replaceChildren(loginView(signInWith, refused));
     return;
   }
   let session: { api: Api; me: Me };
   try {
     session = await signIn(token);
-  } catch {
+  } catch (error) {
+    // A token revoked since it was entered: say so on the sign-in page rather than just showing it again.
     sessionStorage.removeItem(TOKEN_KEY);
-    await boot();
+    await boot(describeError(error));
     return;
   }
   const main = h('main', { id: 'main' });
