@@ -13,6 +13,7 @@ import {
 import pino from 'pino';
 import { CliError, EXIT } from '../errors.js';
 import type { Output } from '../io.js';
+import { listenForDemo } from './listen.js';
 import { type ProgressRollout, progressLines } from './progress.js';
 import { type DemoRedis, ensureRedis } from './redis.js';
 
@@ -39,7 +40,7 @@ export async function runDemo(options: DemoOptions, out: Output): Promise<number
   const redis = await ensureRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', say);
   const stack: (() => Promise<void>)[] = [() => redis.stop()];
   try {
-    const { server, url, admin } = await startDemoServer(redis, options, stack);
+    const { server, url, admin } = await startDemoServer(redis, options, stack, say);
     const scenario = await loadScenario(options);
     say(`server ${url} (dashboard ${url}/, API ${url}/docs); admin token: ${admin}`);
     const fleet = await startDemoFleet(server, url, admin, scenario, say);
@@ -60,7 +61,12 @@ export async function runDemo(options: DemoOptions, out: Output): Promise<number
   }
 }
 
-async function startDemoServer(redis: DemoRedis, options: DemoOptions, stack: (() => Promise<void>)[]) {
+async function startDemoServer(
+  redis: DemoRedis,
+  options: DemoOptions,
+  stack: (() => Promise<void>)[],
+  say: (line: string) => void,
+) {
   const prefix = `demo-${randomUUID().slice(0, 8)}:`;
   const config = loadConfig(
     { REDIS_URL: redis.url },
@@ -79,14 +85,12 @@ async function startDemoServer(redis: DemoRedis, options: DemoOptions, stack: ((
     logger: pino({ level: config.logLevel }),
     redis: client,
   });
-  const url = await server.app
-    .listen({ host: '127.0.0.1', port: options.port })
-    .catch(() => server.app.listen({ host: '127.0.0.1', port: 0 }));
   stack.push(async () => {
     await server.app.close();
     if (!redis.private) await deleteKeysWithPrefix(client, prefix);
     await client.quit();
   });
+  const url = await listenForDemo(server.app, options.port, say);
   const admin = (await server.tokens.createOperatorToken('demo-admin', 'admin')).token;
   return { server, url, admin };
 }
