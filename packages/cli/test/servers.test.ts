@@ -81,6 +81,11 @@ describe('exrollout servers and compliance', () => {
     const result = await run('servers', 'show', 'NOPE1');
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/^exrollout: SRV_ERR_NOT_FOUND: /);
+    const refused = await cli(server, 'exo_wrong', 'servers', 'list');
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toMatch(
+      /^exrollout: SRV_ERR_AUTH_REQUIRED: the operator API token was refused: it is unknown or revoked/,
+    );
     const bad = await cli(server, 'exo_wrong', 'servers', 'list', '--json');
     expect(bad.code).toBe(3);
     expect(JSON.parse(bad.stderr)).toMatchObject({

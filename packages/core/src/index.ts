@@ -1,3 +1,4 @@
+export { OPERATOR_ROLES, type OperatorRole, roleAllows } from './auth/roles.js';
 export {
   assertExhaustive,
   CoreError,
@@ -34,10 +35,10 @@ export {
   type ExchangeRelease,
 } from './exchange/releases.js';
 export { type ClusterGroup, checkClusters, groupClusters } from './inventory/clusters.js';
+export { EXCHANGE_ROLES } from './inventory/roles.js';
 export {
   BuildString,
   ClusterMembership,
-  EXCHANGE_ROLES,
   ExchangeRole,
   Inventory,
   InventoryServer,
@@ -46,6 +47,7 @@ export {
 } from './inventory/schema.js';
 export { checkInventory, checkServer, parseInventory } from './inventory/validate.js';
 export { type Eligibility, eligibility } from './planner/eligibility.js';
+export { STEP_NAMES, WAVE_NAMES } from './planner/names.js';
 export { planRollout } from './planner/plan.js';
 export {
   EXCLUSION_CODES,
@@ -60,8 +62,6 @@ export {
   SKIP_CODES,
   SkipCode,
   SkippedServer,
-  STEP_NAMES,
-  WAVE_NAMES,
   WaveName,
 } from './planner/schema.js';
 export { describeSelection, selectedNames } from './planner/selection.js';
@@ -115,3 +115,4 @@ export {
   type UpdatePackage,
   type UpdateRollup,
 } from './updates/catalog.js';
+export { COMPLIANCE_STATUSES, type ComplianceStatus } from './updates/compliance.js';

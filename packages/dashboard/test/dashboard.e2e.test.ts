@@ -96,7 +96,9 @@ describe('the dashboard in Chromium', () => {
     await page.goto(`${server.url}/`);
     await page.getByLabel('Operator API token').fill('exo_not-a-token');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect.poll(() => page.locator('#login-error').textContent()).toContain('SRV_ERR_AUTH_REQUIRED');
+    await expect
+      .poll(() => page.locator('#login-error').textContent())
+      .toContain('the operator API token was refused');
     await shot(page, 'login');
     await page.getByLabel('Operator API token').fill(server.admin);
     await page.getByRole('button', { name: 'Sign in' }).click();

@@ -27,6 +27,12 @@ export class ConfigError extends ServerError {
 export const unauthorized = (message = 'an operator API token is required: Authorization: Bearer <token>') =>
   new ServerError('SRV_ERR_AUTH_REQUIRED', 401, message);
 
+/** An operator token was presented and refused: unknown, revoked, or another kind of secret. */
+export const tokenRefused = () =>
+  unauthorized(
+    'the operator API token was refused: it is unknown or revoked (an agent credential or enrolment token is not one)',
+  );
+
 /** Too many failed authentications from one client address: refused, whatever it presents, for a while. */
 export class AuthRateLimitedError extends ServerError {
   constructor(readonly retryAfterSeconds: number) {

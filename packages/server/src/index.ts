@@ -5,6 +5,7 @@ export { CONFIG_ENV, loadConfig, ServerConfig } from './config.js';
 export { ConfigError, ServerError } from './errors.js';
 export { CLOSE } from './gateway/close-codes.js';
 export type { CommandSink } from './gateway/connection.js';
+export { ListenError, listenOn } from './listen.js';
 export { connectRedis, deleteKeysWithPrefix, redactUrl } from './redis.js';
 export { type RedisKeys, redisKeys } from './redis-keys.js';
 export { type BuildChange, InventoryStore, type ServerRecord } from './stores/inventory-store.js';

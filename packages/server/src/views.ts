@@ -1,9 +1,16 @@
-import { eligibility, identifyBuild, normalizeBuild, releaseLabel, type UpdateRollup } from '@exrollout/core';
+import {
+  COMPLIANCE_STATUSES,
+  eligibility,
+  identifyBuild,
+  normalizeBuild,
+  releaseLabel,
+  type UpdateRollup,
+} from '@exrollout/core';
 import Type, { type Static } from 'typebox';
 import type { ServerRecord } from './stores/inventory-store.js';
 
 /** Where a server stands against an update. */
-export const ComplianceStatus = Type.Enum(['current', 'needs-update', 'excluded']);
+export const ComplianceStatus = Type.Enum(COMPLIANCE_STATUSES);
 export type ComplianceStatus = Static<typeof ComplianceStatus>;
 
 /** A server's compliance with one update, with the planner's code and reason when it is excluded. */

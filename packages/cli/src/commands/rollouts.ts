@@ -1,3 +1,4 @@
+import { WAVE_NAMES } from '@exrollout/core';
 import { type Command, Option } from 'commander';
 import type { RolloutSummary, RolloutView } from '../api/types.js';
 import type { CliContext } from '../context.js';
@@ -107,7 +108,7 @@ function registerRollback(rollouts: Command, context: CliContext): void {
     { serverIsName: true },
   )
     .requiredOption('--reason <text>', 'why; required, kept in the audit trail')
-    .addOption(new Option('--wave <name>', 'only this wave').conflicts('server'))
+    .addOption(new Option('--wave <name>', 'only this wave').choices(WAVE_NAMES).conflicts('server'))
     .option('--server <name>', 'only this Exchange server')
     .action(async (id: string, options: ReasonOptions) => {
       const api = client(options, context, true);

@@ -11,6 +11,7 @@ import {
   loadConfig,
 } from '@exrollout/server';
 import pino from 'pino';
+import { listenForDemo } from './listen.js';
 import type { DemoRedis } from './redis.js';
 
 /** The demo's options that shape its server, fleet and rollout. */
@@ -39,7 +40,11 @@ export interface DemoServer {
 }
 
 /** Starts the demo's server on `redis`, under a key prefix of its own. */
-export async function startDemoServer(redis: DemoRedis, options: DemoParts): Promise<DemoServer> {
+export async function startDemoServer(
+  redis: DemoRedis,
+  options: DemoParts,
+  say: (line: string) => void,
+): Promise<DemoServer> {
   const prefix = `demo-${randomUUID().slice(0, 8)}:`;
   const config = loadConfig(
     { REDIS_URL: redis.url },
@@ -59,9 +64,7 @@ export async function startDemoServer(redis: DemoRedis, options: DemoParts): Pro
   };
   try {
     const server = await buildServer({ config, logger: pino({ level: config.logLevel }), redis: client });
-    const url = await server.app
-      .listen({ host: '127.0.0.1', port: options.port })
-      .catch(() => server.app.listen({ host: '127.0.0.1', port: 0 }));
+    const url = await listenForDemo(server.app, options.port, say);
     const admin = (await server.tokens.createOperatorToken('demo-admin', 'admin')).token;
     return { server, url, admin, prefix, release };
   } catch (error) {

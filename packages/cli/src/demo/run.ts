@@ -40,7 +40,7 @@ export async function runDemo(options: DemoOptions, out: Output, env: SetupEnv):
   let fleet: Fleet | undefined;
   try {
     redis = await ensureRedis(env.REDIS_URL ?? 'redis://127.0.0.1:6379', env, say);
-    demo = await startDemoServer(redis, options);
+    demo = await startDemoServer(redis, options, say);
     const { server, url, admin } = demo;
     say(`server ${url} (dashboard ${url}/, API ${url}/docs); admin token: ${admin}`);
     if (!redis.private)

@@ -1,13 +1,5 @@
 import Type, { type Static } from 'typebox';
-
-/** The five Exchange 2007 server roles. */
-export const EXCHANGE_ROLES = [
-  'Mailbox',
-  'ClientAccess',
-  'HubTransport',
-  'UnifiedMessaging',
-  'Edge',
-] as const;
+import { EXCHANGE_ROLES } from './roles.js';
 
 /** An Exchange 2007 server role. */
 export const ExchangeRole = Type.Enum(EXCHANGE_ROLES, { description: 'An Exchange 2007 server role.' });

@@ -10,25 +10,20 @@ import {
   tryParseBuild,
 } from '../exchange/build.js';
 import { EXCHANGE_2007_RELEASES } from '../exchange/releases.js';
-import {
-  EXCHANGE_ROLES,
-  type ExchangeRole,
-  type Inventory,
-  type InventoryServer,
-} from '../inventory/schema.js';
+import { EXCHANGE_ROLES } from '../inventory/roles.js';
+import type { ExchangeRole, Inventory, InventoryServer } from '../inventory/schema.js';
 import { parseInventory } from '../inventory/validate.js';
 import { KB959241 } from '../updates/catalog.js';
+import { STEP_NAMES, WAVE_NAMES } from './names.js';
 import { planRollout } from './plan.js';
-import {
-  type ExclusionCode,
-  type PlannedServer,
-  type PlanSelection,
-  type PlanWave,
-  type RolloutPlan,
-  type SkipCode,
-  STEP_NAMES,
-  WAVE_NAMES,
-  type WaveName,
+import type {
+  ExclusionCode,
+  PlannedServer,
+  PlanSelection,
+  PlanWave,
+  RolloutPlan,
+  SkipCode,
+  WaveName,
 } from './schema.js';
 
 // Property-based tests of planRollout(inventory, KB959241, policy) over random, valid fleets.

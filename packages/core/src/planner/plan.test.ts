@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { InventoryError } from '../errors.js';
 import type { ClusterMembership, InventoryServer } from '../inventory/schema.js';
 import { KB959241 } from '../updates/catalog.js';
+import { WAVE_NAMES } from './names.js';
 import { planRollout } from './plan.js';
 import {
   type ExcludedServer,
@@ -11,7 +12,6 @@ import {
   type PlanStep,
   RolloutPlan,
   type SkippedServer,
-  WAVE_NAMES,
   type WaveName,
 } from './schema.js';
 

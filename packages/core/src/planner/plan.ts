@@ -5,8 +5,8 @@ import type { Inventory, InventoryServer } from '../inventory/schema.js';
 import { checkInventory } from '../inventory/validate.js';
 import type { UpdateRollup } from '../updates/catalog.js';
 import { type Eligibility, eligibility } from './eligibility.js';
+import { WAVE_NAMES } from './names.js';
 import type { ExcludedServer, PlannedServer, PlanPolicy, RolloutPlan, SkippedServer } from './schema.js';
-import { WAVE_NAMES } from './schema.js';
 import { describeSelection, selectedNames } from './selection.js';
 import { stepsFor, waveOf } from './steps.js';
 

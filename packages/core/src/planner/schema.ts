@@ -1,26 +1,12 @@
 import Type, { type Static } from 'typebox';
 import { EXCHANGE_2007_LINES } from '../exchange/releases.js';
-import { BuildString, EXCHANGE_ROLES, NETBIOS_NAME_PATTERN } from '../inventory/schema.js';
-
-/** The steps a server can go through, in the order they run when present. `uninstall` is for rollback. */
-export const STEP_NAMES = [
-  'precheck',
-  'backup-owa',
-  'move-cms',
-  'move-cluster-group',
-  'remove-interim-updates',
-  'install',
-  'verify',
-  'restore-owa',
-  'uninstall',
-] as const;
+import { EXCHANGE_ROLES } from '../inventory/roles.js';
+import { BuildString, NETBIOS_NAME_PATTERN } from '../inventory/schema.js';
+import { STEP_NAMES, WAVE_NAMES } from './names.js';
 
 /** One step of a server's plan. */
 export const PlanStep = Type.Enum(STEP_NAMES);
 export type PlanStep = Static<typeof PlanStep>;
-
-/** The three waves, always in this order: Internet-facing CAS, internal CAS, everything else. */
-export const WAVE_NAMES = ['cas-internet-facing', 'cas-internal', 'remaining'] as const;
 
 /** The name of a wave. */
 export const WaveName = Type.Enum(WAVE_NAMES);

@@ -1,7 +1,7 @@
 import { describeError } from '../api.js';
 import type { ViewContext } from '../context.js';
 import { badge, h, link, table, when } from '../dom.js';
-import { type RolloutButton, rolloutButtons, type ServerButton, serverButtons } from '../permissions.js';
+import { type RolloutButton, rolloutOffers, type ServerButton, serverOffers } from '../permissions.js';
 import type { Rollout, RolloutEvent, ServerRun } from '../types.js';
 import { countsText } from './rollouts.js';
 
@@ -50,7 +50,7 @@ function serverAction(page: Page, server: string, action: ServerButton): void {
 }
 
 function serverCard(page: Page, rollout: Rollout, wave: number, server: ServerRun): HTMLElement {
-  const buttons = serverButtons(rollout, wave, server, page.context.me.role);
+  const { buttons, notOffered } = serverOffers(rollout, wave, server, page.context.me.role);
   const percent = server.progress?.percent;
   return h(
     'li',
@@ -70,6 +70,7 @@ function serverCard(page: Page, rollout: Rollout, wave: number, server: ServerRu
       h('progress', { max: 100, value: percent, 'aria-label': `${server.name} progress` }),
     server.error && h('div', { class: 'small error' }, `${server.error.code}: ${server.error.message}`),
     server.attempt > 1 && h('div', { class: 'small' }, `attempt ${server.attempt}`),
+    ...notOffered.map((why) => h('div', { class: 'small not-offered' }, why)),
     buttons.length > 0 &&
       h(
         'div',
@@ -103,7 +104,7 @@ function lanes(page: Page, rollout: Rollout): HTMLElement {
 }
 
 function summary(page: Page, rollout: Rollout): HTMLElement {
-  const buttons = rolloutButtons(rollout, page.context.me.role);
+  const { buttons, notOffered } = rolloutOffers(rollout, page.context.me.role);
   return h(
     'div',
     {},
@@ -133,6 +134,7 @@ function summary(page: Page, rollout: Rollout): HTMLElement {
         h('button', { type: 'button', onclick: () => rolloutAction(page, action) }, action),
       ),
     ),
+    ...notOffered.map((why) => h('p', { class: 'small not-offered' }, why)),
   );
 }
 

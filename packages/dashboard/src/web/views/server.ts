@@ -1,3 +1,4 @@
+import { KB959241 } from '@exrollout/core';
 import type { ViewContext } from '../context.js';
 import { badge, facts, h, link, table, when } from '../dom.js';
 import type { Rollout, RolloutEvent, ServerDetail } from '../types.js';
@@ -30,7 +31,7 @@ function inventory(server: ServerDetail): HTMLElement {
     ['Interim updates', server.interimUpdates?.join(', ') || 'none'],
     ['OWA customised', server.owaCustomized ? 'yes' : 'no'],
     ['Agent', badge(server.online ? 'online' : 'offline')],
-    ['KB959241', h('span', {}, badge(server.compliance.status), ` ${server.compliance.reason ?? ''}`)],
+    [KB959241.id, h('span', {}, badge(server.compliance.status), ` ${server.compliance.reason ?? ''}`)],
     ['First seen', when(server.firstSeen)],
     ['Last seen', when(server.lastSeen)],
     ['Inventory collected', when(server.collectedAt)],
