@@ -106,6 +106,29 @@ export const SCENARIOS: readonly Scenario[] = [
     ],
   },
   {
+    name: 'an internal CAS with EWS, ActiveSync and OAB ExternalUrls is not Internet-facing',
+    host: cas({}, { internetFacing: false, owaCustomized: false }),
+    stub: {
+      externalUrls: {
+        'Get-WebServicesVirtualDirectory': 'https://mail.contoso.com/EWS/Exchange.asmx',
+        'Get-ActiveSyncVirtualDirectory': 'https://mail.contoso.com/Microsoft-Server-ActiveSync',
+        'Get-OabVirtualDirectory': 'https://mail.contoso.com/OAB',
+      },
+    },
+    steps: [precheck('ok')],
+  },
+  {
+    name: 'plain SP1 serves OWA from Owa\\8.1.240.5 though ExSetup.exe is 8.1.240.6: customisations come back',
+    host: cas({}, { build: '8.1.240.6' }),
+    steps: [
+      precheck('ok', '8.1.240.6'),
+      step('backup-owa', {}, 'ok'),
+      install('ok'),
+      verify('ok'),
+      step('restore-owa', {}, 'ok'),
+    ],
+  },
+  {
     name: 'msiexec fails with "Return Value 3"',
     host: cas({ installFails: 'msi-return-value-3' }),
     steps: [precheck('ok'), install({ code: 'INSTALL_FAILED' })],

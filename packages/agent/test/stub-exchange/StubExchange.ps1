@@ -206,7 +206,7 @@ function Get-WmiObject {
     'Win32_OperatingSystem' { New-Object PSObject -Property @{ Caption = $state.osCaption; CSDVersion = $state.osServicePack } }
     'Win32_Service' {
       foreach ($service in $state.services) {
-        if ($service.StartMode -eq 'Auto' -and $service.Name -like 'MSExchange*') { ConvertTo-StubObject $service }
+        if ($service.StartMode -eq 'Auto' -and ($service.Name -like 'MSExchange*' -or $service.Name -eq 'ADAM_MSExchange')) { ConvertTo-StubObject $service }
       }
     }
     default { throw ('the stub host has no WMI class ' + $Class) }
@@ -318,9 +318,9 @@ function Install-StubPatch($State, [string]$Msp, [string]$Log) {
   Set-StubRegistryValues $State ($State.patchesKey + '\' + $package.packed) @{ DisplayName = $package.displayName }
   Set-StubRegistryValues $State ($State.patchDataKey + '\' + $package.packed) @{ LocalPackage = $cache }
   $State.installed[$package.patchCode] = @{ packed = $package.packed; previousBuild = $previous; displayName = $package.displayName; isInterimUpdate = $false }
-  Update-StubOwaAfterInstall $State $package.build
+  Update-StubOwaAfterInstall $State $package.owaFolder
   foreach ($service in $State.services) {
-    if ($behaviour.servicesFailToStart) { $service.State = 'Stopped'; $service.crlTimeout = $true }
+    if ($behaviour.servicesFailToStart -and -not $service['native']) { $service.State = 'Stopped'; $service.crlTimeout = $true }
   }
   Add-StubHistory $State 'installed' $package.displayName
   Save-StubState $State
@@ -335,14 +335,14 @@ function Install-StubPatch($State, [string]$Msp, [string]$Log) {
 }
 
 # A rollup lays down the new build's OWA folder and overwrites the shipped files it carries, customised or not.
-function Update-StubOwaAfterInstall($State, [string]$Build) {
+function Update-StubOwaAfterInstall($State, [string]$Folder) {
   if (-not $State.owa) { return }
   $owa = $State.owa.root
   $stamp = [datetime]::Parse($State.owa.shippedAt).ToUniversalTime()
   foreach ($relative in @($State.owa.shipped)) {
-    $target = $relative.Replace('{build}', $Build)
+    $target = $relative.Replace('{build}', $Folder)
     $path = $owa + '\' + $target
-    Write-StubLines $path @('shipped ' + $target + ' of ' + $Build)
+    Write-StubLines $path @('shipped ' + $target)
     (Get-Item -LiteralPath $path).LastWriteTimeUtc = $stamp
   }
 }

@@ -20,6 +20,14 @@ const SHIPPED_OWA = [
   '{build}\\scripts\\premium\\uglobal.js',
 ];
 
+// OWA's versioned folder is not always ExSetup.exe's build: plain SP1 is ExSetup.exe 8.1.240.6 serving Owa\8.1.240.5.
+const OWA_FOLDER_OF: Readonly<Record<string, string>> = { '8.1.240.6': '8.1.240.5' };
+
+/** The versioned OWA folder a build serves its files from. */
+export function owaFolderOf(build: string): string {
+  return OWA_FOLDER_OF[build] ?? build;
+}
+
 /** The cluster nodes share: who hosts the clustered mailbox server, who owns the cluster group. */
 export interface StubCluster {
   readonly name: string;
@@ -36,6 +44,13 @@ export interface StubHostOptions {
   readonly clusterFile?: string;
   /** The bytes of each staged .msp by file name; other packages of the update get stubPackageBytes. */
   readonly packageContents?: Readonly<Record<string, Buffer>>;
+  /** ExternalUrls of the other CAS virtual directories, by cmdlet (an internal CAS often has EWS's set). */
+  readonly externalUrls?: Partial<
+    Record<
+      'Get-ActiveSyncVirtualDirectory' | 'Get-WebServicesVirtualDirectory' | 'Get-OabVirtualDirectory',
+      string
+    >
+  >;
   /** The build a host described as already on the target went from (what its uninstall goes back to). */
   readonly installedFrom?: string;
   readonly update?: UpdateRollup;
@@ -109,6 +124,7 @@ export function createStubHost(
     utimesSync(drive(path), stamp, stamp);
   };
   file(EXSETUP, 'MZ stub ExSetup.exe');
+  mkdirSync(drive('C:\\Windows\\Installer'), { recursive: true });
   const registry = new Registry();
   registry.set('HKLM:\\SOFTWARE\\Microsoft\\Exchange\\Setup', { MsiInstallPath: `${STUB_INSTALL_PATH}\\` });
   const pendingReboot = behaviour.pendingReboot ?? facts.pendingReboot ?? false;
@@ -152,7 +168,7 @@ export function createStubHost(
   for (const name of server.interimUpdates ?? []) register(name, true, null, true);
   const cluster = server.cluster;
   const clusterFile = cluster ? (options.clusterFile ?? join(root, 'cluster.json')) : null;
-  const exchange = exchangeObjects(description, clusterFile);
+  const exchange = exchangeObjects(description, clusterFile, options.externalUrls ?? {});
   if (cluster) registry.set('HKLM:\\Cluster', { ClusterName: cluster.name });
   if (cluster && options.clusterFile === undefined)
     createStubCluster(clusterFile as string, {
@@ -164,15 +180,32 @@ export function createStubHost(
       active: cluster.role === 'active' ? server.name : peerOf(server.name),
       ...(behaviour.cmsMoveFails ? { cmsMoveFails: true } : {}),
     });
-  const services = servicesOf(server.roles);
+  // Edge keeps its configuration in ADAM (the ADAM_MSExchange service), which KB 944752 does not hold up.
+  const services = [
+    ...servicesOf(server.roles),
+    ...(isEdge
+      ? [
+          {
+            ...servicesOf(['Edge'])[0],
+            Name: 'ADAM_MSExchange',
+            DisplayName: 'Microsoft Exchange ADAM',
+            PathName: '"C:\\Windows\\ADAM\\dsamain.exe"',
+            native: true,
+          },
+        ]
+      : []),
+  ];
   for (const service of services) file(service.PathName.replace(/"/g, ''), `MZ stub ${service.Name}`);
   const isCas = server.roles.includes('ClientAccess');
   if (isCas) {
     for (const relative of SHIPPED_OWA) {
-      const path = `${OWA_ROOT}\\${relative.replace('{build}', server.build)}`;
+      const path = `${OWA_ROOT}\\${relative.replace('{build}', owaFolderOf(server.build))}`;
       file(path, `shipped ${relative} of ${server.build}`);
     }
-    if (server.owaCustomized) file(`${OWA_ROOT}\\auth\\logon.aspx`, 'customised logon.aspx', EDITED_AT);
+    if (server.owaCustomized) {
+      file(`${OWA_ROOT}\\auth\\logon.aspx`, 'customised logon.aspx', EDITED_AT);
+      file(`${OWA_ROOT}\\${owaFolderOf(server.build)}\\themes\\base\\logo.gif`, 'contoso logo', EDITED_AT);
+    }
   }
   const packages: Record<string, unknown> = {};
   for (const pkg of update.packages) {
@@ -192,7 +225,8 @@ export function createStubHost(
     const code = patchCodeOf(`${name} ${pkg.architecture}`);
     packages[pkg.file.toLowerCase()] = {
       build: update.targetBuild,
-      line: update.targetBuild.split('.').slice(0, 2).join('.') + '.',
+      line: `${update.targetBuild.split('.').slice(0, 2).join('.')}.`,
+      owaFolder: owaFolderOf(update.targetBuild),
       displayName: name,
       patchCode: code,
       packed: packGuid(code),
@@ -236,7 +270,11 @@ export function createStubHost(
 }
 
 /** Get-ExchangeServer and Get-MailboxServer answers: the server itself, or its clustered mailbox server. */
-function exchangeObjects(description: SimulatedHost, clusterFile: string | null) {
+function exchangeObjects(
+  description: SimulatedHost,
+  clusterFile: string | null,
+  externalUrls: NonNullable<StubHostOptions['externalUrls']>,
+) {
   const { server } = description;
   const roles = (name: string, list: readonly string[]) => ({
     Name: name,
@@ -267,10 +305,20 @@ function exchangeObjects(description: SimulatedHost, clusterFile: string | null)
       ? {
           'Get-OwaVirtualDirectory': [{ Name: 'owa (Default Web Site)', ExternalUrl: externalUrl }],
           'Get-ActiveSyncVirtualDirectory': [
-            { Name: 'Microsoft-Server-ActiveSync (Default Web Site)', ExternalUrl: null },
+            {
+              Name: 'Microsoft-Server-ActiveSync (Default Web Site)',
+              ExternalUrl: externalUrls['Get-ActiveSyncVirtualDirectory'] ?? null,
+            },
           ],
-          'Get-WebServicesVirtualDirectory': [{ Name: 'EWS (Default Web Site)', ExternalUrl: null }],
-          'Get-OabVirtualDirectory': [{ Name: 'OAB (Default Web Site)', ExternalUrl: null }],
+          'Get-WebServicesVirtualDirectory': [
+            {
+              Name: 'EWS (Default Web Site)',
+              ExternalUrl: externalUrls['Get-WebServicesVirtualDirectory'] ?? null,
+            },
+          ],
+          'Get-OabVirtualDirectory': [
+            { Name: 'OAB (Default Web Site)', ExternalUrl: externalUrls['Get-OabVirtualDirectory'] ?? null },
+          ],
         }
       : {},
   };

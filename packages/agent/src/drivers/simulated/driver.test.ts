@@ -36,7 +36,9 @@ describe('SimulatedDriver: a CAS on SP1 RU4 takes Update Rollup 6', () => {
     for (const details of results) expect(Value.Check(StepDetails, details)).toBe(true);
     const { server } = await driver.collect();
     expect(server).toMatchObject({ build: RU6, owaCustomized: true });
-    expect(driver.state().installedUpdates).toEqual([{ kb: '959241', build: RU6, previousBuild: RU4 }]);
+    expect(driver.state().installedUpdates).toEqual([
+      { kb: '959241', build: RU6, previousBuild: RU4, owaCustomizedBefore: true },
+    ]);
   });
 
   it('overwrites the OWA customisations on install, which restore-owa puts back (reference part 6)', async () => {

@@ -7,6 +7,8 @@ export interface InstalledUpdate {
   readonly kb: string;
   readonly build: string;
   readonly previousBuild: string;
+  /** Whether OWA was customised before the install: removing the update serves the old build's folder again. */
+  readonly owaCustomizedBefore?: boolean;
 }
 
 /** Everything the simulated server is now: the inventory record and host facts, and what lies behind them. */

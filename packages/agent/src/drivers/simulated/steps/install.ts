@@ -76,9 +76,15 @@ function apply(run: StepRun, kb: string, targetBuild: string, rebooted: boolean)
   const { servicesFailToStart } = run.host.behaviour;
   run.host.change((state) => {
     const previousBuild = state.server.build;
+    const before = state.server.owaCustomized;
     state.installedUpdates = [
       ...state.installedUpdates.filter((update) => update.kb !== kb),
-      { kb, build: targetBuild, previousBuild },
+      {
+        kb,
+        build: targetBuild,
+        previousBuild,
+        ...(before === undefined ? {} : { owaCustomizedBefore: before }),
+      },
     ];
     state.server.build = targetBuild;
     // From SP1 RU5 on, a rollup replaces every OWA file, customised or not (reference part 6).

@@ -34,6 +34,9 @@ export async function uninstall(run: StepRun, args: StepArgs['uninstall']): Prom
   run.host.change((state) => {
     state.installedUpdates = state.installedUpdates.filter((update) => update.kb !== args.kb);
     state.server.build = restored;
+    // The old build's OWA folder, with the customisations it held, is served again.
+    const before = removal.record?.owaCustomizedBefore;
+    if (before !== undefined) state.server.owaCustomized = before;
   });
   run.progress(`${label}: 100%`, 100);
   if (!sameBuild(restored, args.expectedBuild))

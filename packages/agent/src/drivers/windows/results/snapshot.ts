@@ -16,6 +16,7 @@ export const INVENTORY_KEYS: ReadonlySet<string> = new Set([
   'cluster.cms',
   'cluster.machine',
   'cas.externalUrl',
+  'cas.owaExternalUrl',
   'owa.method',
   'owa.changedCount',
   'owa.changed',
@@ -86,7 +87,7 @@ export function powershellOf(values: ValueReader): Pick<InventoryServer, 'powers
 
 function clientAccessFacts(values: ValueReader): Pick<InventoryServer, 'internetFacing' | 'owaCustomized'> {
   return {
-    internetFacing: values.all('cas.externalUrl').length > 0,
+    internetFacing: values.all('cas.owaExternalUrl').length > 0,
     owaCustomized: (values.int('owa.changedCount') ?? 0) > 0,
   };
 }

@@ -12,7 +12,7 @@ export const STEP_KEYS: Readonly<Record<StepRequest['step'], ReadonlySet<string>
   precheck: keys(
     'build reboot.fileRenames reboot.cbs reboot.windowsUpdate host.freeMb host.architecture host.os host.powershellVersion host.elevated host.dotNet20Sp1 package.path package.sha256 package.missing',
   ),
-  'backup-owa': keys('build owa.backup owa.files owa.method owa.changedCount owa.changed'),
+  'backup-owa': keys('build owa.backup owa.folder owa.files owa.method owa.changedCount owa.changed'),
   'move-cms': keys('cms.alreadyOnTarget cms.state cluster.machine'),
   'move-cluster-group': keys('cluster.output cluster.groupStatus'),
   'remove-interim-updates': keys(
@@ -24,7 +24,7 @@ export const STEP_KEYS: Readonly<Record<StepRequest['step'], ReadonlySet<string>
   verify: keys(
     'build service.initiallyStopped service.startError service.stopped remedy.config remedy.skipped',
   ),
-  'restore-owa': keys('build owa.backup owa.restored'),
+  'restore-owa': keys('build owa.backup owa.folder owa.restored'),
   uninstall: keys(
     'patch.name patch.cache patch.code msi.log msi.exitCode msi.failure msi.customAction msi.rebootRequired uninstall.skipped build',
   ),

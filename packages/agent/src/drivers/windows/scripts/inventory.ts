@@ -55,8 +55,12 @@ function Write-ExrRoles($Server) {
   if ($Server.IsEdgeServer) { Write-Exr 'role' 'Edge' }
   Write-Exr 'server.site' $Server.Site.Name
 }
+# Internet-facing means an OWA ExternalUrl: EWS, ActiveSync and OAB ones are common on internal servers too.
 function Write-ExrExternalUrls {
-  foreach ($cmdlet in @('Get-OwaVirtualDirectory', 'Get-ActiveSyncVirtualDirectory', 'Get-WebServicesVirtualDirectory', 'Get-OabVirtualDirectory')) {
+  foreach ($directory in @(Get-OwaVirtualDirectory -Server $env:COMPUTERNAME)) {
+    if ($directory.ExternalUrl) { Write-Exr 'cas.owaExternalUrl' ([string]$directory.Name + ' ' + [string]$directory.ExternalUrl) }
+  }
+  foreach ($cmdlet in @('Get-ActiveSyncVirtualDirectory', 'Get-WebServicesVirtualDirectory', 'Get-OabVirtualDirectory')) {
     foreach ($directory in @(& $cmdlet -Server $env:COMPUTERNAME)) {
       if ($directory.ExternalUrl) { Write-Exr 'cas.externalUrl' ([string]$directory.Name + ' ' + [string]$directory.ExternalUrl) }
     }
@@ -76,7 +80,8 @@ $build = Get-ExrBuild $exsetup
 Write-Exr 'server.name' $env:COMPUTERNAME
 Write-Exr 'server.fqdn' (Get-ExrHostFqdn)
 Write-Exr 'server.build' $build
-$isEdge = Test-ExrRegistryKey 'HKLM:\SOFTWARE\Microsoft\Exchange\v8.0\EdgeTransportRole'
+# An installed role sets ConfiguredVersion under its key; a key without it is left by an uninstalled role.
+$isEdge = [bool][string](Get-ExrRegistryValue 'HKLM:\SOFTWARE\Microsoft\Exchange\v8.0\EdgeTransportRole' 'ConfiguredVersion')
 $isCas = $false
 if ($isEdge) {
   Write-Exr 'role' 'Edge'

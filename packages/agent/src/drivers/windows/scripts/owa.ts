@@ -7,10 +7,23 @@ import { composeScript } from './prelude.js';
  * Finds OWA files that differ from the shipped ones, as paths relative to `<Exchange>\ClientAccess\Owa`.
  * With a manifest (`<sha256> <relative path>` lines taken from a clean server of the same build) a file is
  * changed when its hash differs or it is not listed; without one, when it was written more than a day after
- * ExSetup.exe (shipped files keep their build-time stamps). Folders named after another build are skipped:
- * they are left over from earlier rollups and no longer served.
+ * ExSetup.exe (shipped files keep their build-time stamps). Versioned folders other than the one OWA serves are
+ * skipped: they are left over from earlier rollups. OWA serves the newest folder of ExSetup.exe's major.minor.build,
+ * whose revision may differ (plain SP1: ExSetup.exe 8.1.240.6, Owa\8.1.240.5).
  */
-export const OWA_HELPERS = String.raw`function Get-ExrOwaChanges([string]$OwaRoot, [string]$ExSetup, [string]$Build, [string]$Manifest) {
+export const OWA_HELPERS = String.raw`function Get-ExrOwaFolder([string]$OwaRoot, [string]$Build) {
+  $prefix = $Build.Substring(0, $Build.LastIndexOf('.') + 1)
+  $best = $null
+  foreach ($folder in @(Get-ChildItem -LiteralPath $OwaRoot -Force | Where-Object { $_.PSIsContainer })) {
+    if ($folder.Name -match '^\d+\.\d+\.\d+\.\d+$' -and $folder.Name.StartsWith($prefix)) {
+      if ($null -eq $best -or ([version]$folder.Name) -gt ([version]$best)) { $best = $folder.Name }
+    }
+  }
+  if ($null -eq $best) { return $Build }
+  $best
+}
+function Get-ExrOwaChanges([string]$OwaRoot, [string]$ExSetup, [string]$Build, [string]$Manifest) {
+  $served = Get-ExrOwaFolder $OwaRoot $Build
   $rootLength = (Get-Item -LiteralPath $OwaRoot).FullName.TrimEnd('\', '/').Length + 1
   $files = @(Get-ChildItem -LiteralPath $OwaRoot -Recurse -Force | Where-Object { -not $_.PSIsContainer })
   $known = $null
@@ -24,7 +37,7 @@ export const OWA_HELPERS = String.raw`function Get-ExrOwaChanges([string]$OwaRoo
   foreach ($file in $files) {
     $relative = $file.FullName.Substring($rootLength).Replace('/', '\')
     $top = $relative.Split('\')[0]
-    if ($top -match '^\d+\.\d+\.\d+\.\d+$' -and $top -ne $Build) { continue }
+    if ($top -match '^\d+\.\d+\.\d+\.\d+$' -and $top -ne $served) { continue }
     if ($null -ne $known) {
       $expected = $known[$relative.ToLower()]
       if (-not $expected -or $expected -ne (Get-ExrSha256 $file.FullName)) { $relative }
@@ -69,10 +82,12 @@ $sourceCount = @(Get-ChildItem -LiteralPath $owa -Recurse -Force | Where-Object 
 $copyCount = @(Get-ChildItem -LiteralPath $copy -Recurse -Force | Where-Object { -not $_.PSIsContainer }).Count
 if ($copyCount -ne $sourceCount) { Stop-Exr 'OWA_BACKUP_FAILED' ('copied ' + $copyCount + ' of ' + $sourceCount + ' files to ' + $copy) }
 Write-ExrLines (Join-ExrPath $backup 'changed.txt') $changes
-Write-ExrLines (Join-ExrPath $backup 'build.txt') @($build)
+$folder = Get-ExrOwaFolder $owa $build
+Write-ExrLines (Join-ExrPath $backup 'build.txt') @($folder)
 Write-ExrLines (Join-ExrPath $root 'latest.txt') @($backup)
 Write-Exr 'build' $build
 Write-Exr 'owa.backup' $backup
+Write-Exr 'owa.folder' $folder
 Write-Exr 'owa.files' $copyCount
 Write-ExrOwaChanges $method $changes`;
   return composeScript({
@@ -97,11 +112,14 @@ $backup = ([string](@(Read-ExrLines $latest) | Select-Object -First 1)).Trim()
 $savedBuild = ([string](@(Read-ExrLines (Join-ExrPath $backup 'build.txt')) | Select-Object -First 1)).Trim()
 $changes = @(Read-ExrLines (Join-ExrPath $backup 'changed.txt') | Where-Object { $_ })
 ${locateOwa('OWA_RESTORE_FAILED')}
-$newFolder = Test-Path -LiteralPath (Join-ExrPath $owa $build)
+$served = Get-ExrOwaFolder $owa $build
+Write-Exr 'owa.folder' $served
+$servedExists = Test-Path -LiteralPath (Join-ExrPath $owa $served)
+$unserved = @()
 foreach ($relative in $changes) {
   $target = $relative
   $top = $relative.Split('\')[0]
-  if ($top -eq $savedBuild -and $newFolder) { $target = $build + $relative.Substring($top.Length) }
+  if ($top -eq $savedBuild) { $target = $served + $relative.Substring($top.Length) }
   $source = Join-ExrPath (Join-ExrPath $backup 'Owa') $relative
   $destination = Join-ExrPath $owa $target
   $kept = Join-ExrPath (Join-ExrPath $backup 'PostInstall') $target
@@ -112,12 +130,19 @@ foreach ($relative in $changes) {
   New-ExrDirectory (Split-ExrParent $destination)
   Copy-Item -LiteralPath $source -Destination $destination -Force
   Write-Exr 'owa.restored' $target
+  $targetTop = $target.Split('\')[0]
+  $inServed = ($targetTop -notmatch '^\d+\.\d+\.\d+\.\d+$') -or ($targetTop -eq $served -and $servedExists)
+  if (-not ((Test-Path -LiteralPath $destination) -and $inServed)) { $unserved += $destination }
+}
+if ($unserved.Count -gt 0) {
+  Stop-Exr 'OWA_RESTORE_FAILED' ('restored, but not where OWA serves its files (' + (Join-ExrPath $owa $served) + '): ' + [string]::Join(', ', $unserved))
 }
 Write-Exr 'build' $build
 Write-Exr 'owa.backup' $backup`;
   return composeScript({
     defaultCode: 'OWA_RESTORE_FAILED',
     productCode: KB959241.productCode,
+    helpers: [OWA_HELPERS],
     body,
   });
 }

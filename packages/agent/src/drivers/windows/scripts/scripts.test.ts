@@ -90,8 +90,9 @@ describe('generated scripts', () => {
 
   it('asks the four CAS virtual directory cmdlets for ExternalUrl, and Edge nothing from AD', () => {
     const script = inventoryScript(config);
+    expect(script).toContain("Write-Exr 'cas.owaExternalUrl'");
+    expect(script).toContain('Get-OwaVirtualDirectory -Server $env:COMPUTERNAME');
     for (const cmdlet of [
-      'Get-OwaVirtualDirectory',
       'Get-ActiveSyncVirtualDirectory',
       'Get-WebServicesVirtualDirectory',
       'Get-OabVirtualDirectory',
@@ -198,7 +199,7 @@ describe('generated scripts', () => {
     );
     expect(without).toContain('if ($stopped.Count -gt 0 -and $false) {');
     expect(without).toContain("SetAttribute('enabled', 'false')");
-    expect(without).toContain("Name LIKE 'MSExchange%' AND StartMode='Auto'");
+    expect(without).toContain("(Name LIKE 'MSExchange%' OR Name = 'ADAM_MSExchange') AND StartMode='Auto'");
   });
 
   it('backs up to and restores from the configured backup directory', () => {

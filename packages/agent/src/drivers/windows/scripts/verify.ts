@@ -5,7 +5,7 @@ import { composeScript } from './prelude.js';
 // KB 944752: with generatePublisherEvidence disabled, the CLR stops checking the CRL of Authenticode
 // signatures at start-up, which otherwise pushes managed services past the 30 s service start timeout.
 const SERVICES = `function Get-ExrExchangeServices {
-  @(Get-WmiObject -Class Win32_Service -Filter "Name LIKE 'MSExchange%' AND StartMode='Auto'")
+  @(Get-WmiObject -Class Win32_Service -Filter "(Name LIKE 'MSExchange%' OR Name = 'ADAM_MSExchange') AND StartMode='Auto'")
 }
 function Get-ExrStoppedServices {
   @(Get-ExrExchangeServices | Where-Object { $_.State -ne 'Running' })
@@ -63,7 +63,7 @@ if ($stopped.Count -gt 0 -and ${psBool(args.remedyKb944752)}) {
     Write-Exr 'remedy.skipped' '.NET Framework 2.0 SP1 is not installed'
   } else {
     Write-Exr 'progress' 'Applying the KB 944752 remedy: generatePublisherEvidence enabled="false"'
-    foreach ($service in @(Get-ExrExchangeServices)) {
+    foreach ($service in @(Get-ExrExchangeServices | Where-Object { $_.Name -like 'MSExchange*' })) {
       foreach ($config in @(Set-ExrPublisherEvidence (Get-ExrServiceExe ([string]$service.PathName)))) { Write-Exr 'remedy.config' $config }
     }
     Start-ExrServices $stopped
