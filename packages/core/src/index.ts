@@ -10,6 +10,7 @@ export {
 } from './errors.js';
 export {
   type Build,
+  canonicalBuild,
   compareBuilds,
   formatBuild,
   formatBuildLong,

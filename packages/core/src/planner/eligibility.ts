@@ -1,3 +1,4 @@
+import { canonicalBuild } from '../exchange/build.js';
 import { compareLines, identifyBuild, releaseLabel } from '../exchange/identify.js';
 import type { InventoryServer } from '../inventory/schema.js';
 import type { UpdateRollup } from '../updates/catalog.js';
@@ -15,7 +16,7 @@ const DETECT_HINT =
 /** Decides from the build alone whether a server needs the update, has it, or cannot take it. */
 export function eligibility(server: InventoryServer, update: UpdateRollup): Eligibility {
   const identity = identifyBuild(server.build);
-  const build = server.build.trim();
+  const build = canonicalBuild(server.build);
   switch (identity.kind) {
     case 'invalid':
     case 'not-exchange-2007':

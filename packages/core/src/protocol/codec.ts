@@ -1,6 +1,7 @@
 import type { TSchema } from 'typebox';
 import { Compile, type Validator } from 'typebox/compile';
 import { formatPath, schemaIssues } from '../schema/issues.js';
+import { withCanonicalBuilds } from './canonical.js';
 import {
   type AgentMessage,
   AgentToServerMessages,
@@ -27,7 +28,10 @@ export const MAX_FRAME_CHARS = 256 * 1024;
 
 type Catalog = Readonly<Record<string, TSchema>>;
 
-function makeDecoder<Message>(catalog: Catalog): (frame: string) => Decoded<Message> {
+function makeDecoder<Message>(
+  catalog: Catalog,
+  canonical: (message: Message) => Message = (message) => message,
+): (frame: string) => Decoded<Message> {
   const validators = new Map<string, Validator>();
   const validatorFor = (type: string, schema: TSchema) => {
     let validator = validators.get(type);
@@ -72,7 +76,7 @@ function makeDecoder<Message>(catalog: Catalog): (frame: string) => Decoded<Mess
         : 'does not match its schema';
       return { ok: false, code: 'PROTOCOL_INVALID_MESSAGE', error: `${head.type} ${where}`, type: head.type };
     }
-    return { ok: true, message: value as Message };
+    return { ok: true, message: canonical(value as Message) };
   };
 }
 
@@ -82,9 +86,11 @@ function readHead(value: unknown): { version?: unknown; type?: unknown } {
   return { version: record.version, type: record.type };
 }
 
-/** Decodes and validates a frame from an agent. Never throws. */
-export const decodeAgentMessage: (frame: string) => Decoded<AgentMessage> =
-  makeDecoder<AgentMessage>(AgentToServerMessages);
+/** Decodes and validates a frame from an agent, its builds in the canonical form (`8.1.340.1`). Never throws. */
+export const decodeAgentMessage: (frame: string) => Decoded<AgentMessage> = makeDecoder<AgentMessage>(
+  AgentToServerMessages,
+  withCanonicalBuilds,
+);
 
 /** Decodes and validates a frame from the server. Never throws. */
 export const decodeServerMessage: (frame: string) => Decoded<ServerMessage> =

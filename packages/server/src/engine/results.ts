@@ -1,3 +1,4 @@
+import { canonicalBuild } from '@exrollout/core';
 import type { InventoryStore } from '../stores/inventory-store.js';
 import { type JobData, jobIdFor } from './jobs.js';
 import type { ServerRun } from './model.js';
@@ -52,7 +53,7 @@ export async function applyResult(
     details: result.details,
   });
   // The last build a step reported (install, verify) is where the server ends up; later steps do not say.
-  const build = typeof result.details.build === 'string' ? result.details.build : run.toBuild;
+  const build = typeof result.details.build === 'string' ? canonicalBuild(result.details.build) : run.toBuild;
   const next: ServerRun = { ...run, stepIndex: run.stepIndex + 1, ...(build ? { toBuild: build } : {}) };
   if (next.stepIndex < next.steps.length) await issueStep(work, next, inventory, store);
   else finishSucceeded(work, next, build);
