@@ -96,3 +96,14 @@ export interface RolloutEvent {
   message: string;
   server?: string;
 }
+
+/** A page of a rollout's audit trail, as GET /api/v1/rollouts/:id/events returns it. */
+export interface EventsPage {
+  events: RolloutEvent[];
+  /** Pass as `after` for the next page; null at the end of the trail. */
+  next: string | null;
+  /** Events in the whole trail, dropped ones included. */
+  total: number;
+  /** The oldest events the server's bound on a trail dropped. */
+  dropped: number;
+}

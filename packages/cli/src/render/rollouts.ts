@@ -1,4 +1,4 @@
-import type { RolloutEvent, RolloutSummary, RolloutView, ServerRunView } from '../api/types.js';
+import type { EventsPage, RolloutEvent, RolloutSummary, RolloutView, ServerRunView } from '../api/types.js';
 import { table } from './table.js';
 
 /** Renders GET /api/v1/rollouts as a table. */
@@ -57,6 +57,22 @@ export function renderEvents(events: readonly RolloutEvent[], header = true): st
   if (!header) return `${table(rows)}\n`;
   if (events.length === 0) return 'No events.\n';
   return `${table([['AT', 'TYPE', 'SERVER', 'ACTOR', 'MESSAGE'], ...rows])}\n`;
+}
+
+/** How many events were printed, of how many in the trail, and how many the server dropped, if any. */
+export function renderTrailCount(
+  page: Pick<EventsPage, 'events' | 'total' | 'dropped'>,
+  server?: string,
+): string {
+  const shown = server
+    ? `${count(page.events.length, 'event')} about ${server} (${count(page.total, 'event')} in the trail)`
+    : count(page.events.length, 'event');
+  if (page.dropped === 0) return page.events.length === 0 ? '' : `${shown}\n`;
+  return `${shown}; the oldest ${count(page.dropped, 'event')} of ${page.total.toLocaleString('en-US')} were dropped by the server's bound on a trail (EXR_AUDIT_EVENTS_MAX)\n`;
+}
+
+function count(n: number, what: string): string {
+  return `${n.toLocaleString('en-US')} ${what}${n === 1 ? '' : 's'}`;
 }
 
 /** `r-...  KB959241  running (reason)  counts`. */

@@ -82,6 +82,15 @@ export interface RolloutEvent {
   readonly server?: string;
 }
 
+/** A page of a rollout's audit trail, from GET /api/v1/rollouts/:id/events. */
+export interface EventsPage {
+  readonly events: readonly RolloutEvent[];
+  /** Pass as `after` for the next page; null at the end of the trail. */
+  readonly next: string | null;
+  readonly total: number;
+  readonly dropped: number;
+}
+
 /** A planned server of a plan preview. */
 export interface PlannedServer {
   readonly name: string;

@@ -39,6 +39,8 @@ export interface EngineDeps {
   readonly bus: Bus;
   readonly queue: JobQueue;
   readonly logger: Logger;
+  /** Audit events kept per rollout. @default 100000 */
+  readonly eventsMax?: number;
   /**
    * Sends a message to an agent connected to this instance; false when it is not here (then the bus carries it
    * to whichever instance holds it). Saves the Redis round trip on every step of a single-instance fleet.
@@ -67,7 +69,7 @@ export class RolloutEngine implements CommandSink {
   >();
 
   constructor(private readonly deps: EngineDeps) {
-    this.store = new RolloutStore(deps.redis, deps.keys);
+    this.store = new RolloutStore(deps.redis, deps.keys, deps.eventsMax);
     this.batcher = new RolloutBatcher((id, items) => this.runLocked(id, items));
   }
 

@@ -139,3 +139,29 @@ function waveState(
   if (started) return 'running';
   return finished ? 'completed' : 'pending';
 }
+
+/** One audit event, as the API shows it. */
+export const EventView = Type.Object({
+  id: Type.String({ description: 'The stream id; pass it as `after` to read the events that follow.' }),
+  at: Type.String(),
+  actor: Type.String(),
+  type: Type.String(),
+  message: Type.String(),
+  server: Type.Optional(Type.String()),
+  data: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+});
+export type EventView = Static<typeof EventView>;
+
+/** A page of a rollout's audit trail, as GET /api/v1/rollouts/:id/events returns it. */
+export const EventsPageView = Type.Object({
+  events: Type.Array(EventView, { description: 'Oldest first.' }),
+  next: Type.Union([Type.String(), Type.Null()], {
+    description: 'Pass as `after` to read the next page; null when this page reached the end of the trail.',
+  }),
+  total: Type.Integer({ description: 'Events in the whole trail (every server), dropped ones included.' }),
+  dropped: Type.Integer({
+    description:
+      'The oldest events dropped by the bound on a trail (EXR_AUDIT_EVENTS_MAX); 0 unless it outgrew it.',
+  }),
+});
+export type EventsPageView = Static<typeof EventsPageView>;
