@@ -95,10 +95,10 @@ describe('exrollout rollouts', () => {
     ).toEqual(trail.events);
   });
 
-  it('watch stops with exit code 3 at an approval gate; approve and abort act on it', async () => {
+  it('watch --stop-at-gate stops with exit code 3 at an approval gate; approve and abort act on it', async () => {
     const id = await create('--approval', '--servers', 'CAS-EXT1,CAS-INT1');
     expect((await run('rollouts', 'start', id)).code).toBe(0);
-    const watched = await run('rollouts', 'watch', id);
+    const watched = await run('rollouts', 'watch', id, '--stop-at-gate');
     expect(watched.code).toBe(3);
     expect(watched.stdout).toMatch(
       new RegExp(

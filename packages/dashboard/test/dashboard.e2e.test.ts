@@ -167,4 +167,33 @@ describe('the dashboard in Chromium', () => {
     await expect.poll(() => trail.locator('tbody tr').count(), { timeout: 10_000 }).toBe(total);
     expect(await trail.locator('tbody tr').last().textContent()).toContain('rollout.created');
   }, 60_000);
+
+  it('shows a rollout that completed with failures with its own badge and the failures by code', async () => {
+    const failing = await fleetFor(server, {
+      servers: [sim('HUB9', ['HubTransport'], { behaviour: { installFails: 'msi-return-value-3' } })],
+    });
+    try {
+      await expect.poll(async () => (await server.inventory.get('HUB9')) !== undefined).toBe(true);
+      const id = await createRollout(
+        server,
+        { approvalRequired: false, failureBudget: { overall: { count: 1 } } },
+        { names: ['HUB9'] },
+      );
+      await api(server, 'POST', `/api/v1/rollouts/${id}/start`, server.admin, {});
+      const page = await (browser as BrowserContext).newPage();
+      await page.goto(`${server.url}/`);
+      await page.getByLabel('Operator API token').fill(server.admin);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: 'Fleet' }).waitFor();
+      await page.goto(`${server.url}/#/rollouts/${id}`);
+      await stateBadge(page, 'completed-with-failures').waitFor({ timeout: 20_000 });
+      const section = page.getByRole('region', { name: 'Failures' });
+      expect(await section.textContent()).toMatch(
+        /Failures \(1\), by error codeINSTALL_FAILED \(1\): HUB9Next: The MSI rolled itself back/,
+      );
+      await shot(page, 'completed-with-failures');
+    } finally {
+      await failing.stop();
+    }
+  }, 60_000);
 });

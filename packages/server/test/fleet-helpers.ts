@@ -104,6 +104,7 @@ export interface TestRollout {
       attempt: number;
     }[];
   }[];
+  failures: { code: string; count: number; servers: string[]; next: string }[];
 }
 
 /** GET the rollout. */

@@ -182,11 +182,14 @@ describe('rolling back KB959241', () => {
       concurrency: 1,
       failureBudget: { overall: { count: 1 } },
     });
-    const done = await until(server, id, ['completed'], 30_000);
+    const done = await until(server, id, ['completed-with-failures'], 30_000);
     expect(done.waves[2]?.servers.find((s) => s.name === 'HUB1')).toMatchObject({
       state: 'rolled-back',
       error: { code: 'SERVICES_NOT_STARTED' },
     });
+    expect(done.failures).toEqual([
+      expect.objectContaining({ code: 'SERVICES_NOT_STARTED', count: 1, servers: ['HUB1'] }),
+    ]);
     expect(done.waves[2]?.servers.find((s) => s.name === 'HUB2')?.state).toBe('succeeded');
     await eventually(async () => (await liveBuild('HUB1')) === '8.1.311.3', 5000, 'HUB1 back on RU4');
   });

@@ -78,6 +78,8 @@ export interface RolloutSummary {
   parentId?: string;
   rollbackId?: string;
   scope?: string;
+  /** Failed servers grouped by error code, each with the next step; empty when none failed. */
+  failures: { code: string; count: number; servers: string[]; next: string }[];
   skipped: { name: string; code: string; reason: string }[];
   excluded: { name: string; code: string; reason: string }[];
 }

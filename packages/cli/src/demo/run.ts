@@ -11,8 +11,10 @@ import {
   loadConfig,
 } from '@exrollout/server';
 import pino from 'pino';
-import { CliError, EXIT } from '../errors.js';
+import { rolloutExitCode } from '../commands/outcome.js';
+import { API_EXIT, CliError, EXIT } from '../errors.js';
 import type { Output } from '../io.js';
+import { failureLines } from '../render/rollouts.js';
 import { type ProgressRollout, progressLines } from './progress.js';
 import { type DemoRedis, ensureRedis } from './redis.js';
 
@@ -31,7 +33,7 @@ export interface DemoOptions {
 const DEFAULT_SCENARIO = fileURLToPath(new URL('../../../../examples/demo-fleet.json', import.meta.url));
 // The simulated hosts accept any package; the demo names one so that the policy is complete.
 const DEMO_SHA256 = createHash('sha256').update('exrollout demo package').digest('hex');
-const FINAL = new Set(['completed', 'aborted', 'halted', 'rolled-back']);
+const FINAL = new Set(['completed', 'completed-with-failures', 'aborted', 'halted', 'rolled-back']);
 
 /** Runs the demo: Redis, a server, a simulated fleet, and a KB959241 rollout watched live. Returns the exit code. */
 export async function runDemo(options: DemoOptions, out: Output): Promise<number> {
@@ -47,14 +49,18 @@ export async function runDemo(options: DemoOptions, out: Output): Promise<number
     const id = await createAndStart(server, options);
     say(`rollout ${id} of KB959241 started over ${scenario.servers.length} simulated servers`);
     let final = await watch(server, id, options, out);
-    if (options.thenRollback && final.state === 'completed') {
+    for (const line of failureLines(final)) say(line);
+    const rollBack = options.thenRollback && ['completed', 'completed-with-failures'].includes(final.state);
+    if (rollBack) {
       await server.engine.rollback(id, { kind: 'all' }, 'demo', 'demo --then-rollback');
       say(`rolling ${id} back`);
       final = await watch(server, id, options, out);
     }
     if (options.json) out.stdout.write(`${JSON.stringify(final, null, 2)}\n`);
     if (!options.untilDone) await holdOpen(url, admin, say);
-    return final.state === (options.thenRollback ? 'rolled-back' : 'completed') ? EXIT.OK : EXIT.INTERNAL;
+    // The exit code of `rollouts watch`; a rollback that did not bring every server back stopped short (3).
+    if (rollBack) return final.state === 'rolled-back' ? EXIT.OK : API_EXIT.REFUSED;
+    return rolloutExitCode(final.state);
   } finally {
     for (const stop of stack.reverse()) await stop().catch(() => undefined);
   }

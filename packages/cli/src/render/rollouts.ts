@@ -27,6 +27,8 @@ export function renderRollout(r: RolloutView): string {
         table([['SERVER', 'STATE', 'STEP', 'BUILD', 'DETAIL'], ...wave.servers.map(serverRow)], '  '),
       );
   });
+  const failures = failureLines(r);
+  if (failures.length > 0) lines.push('', ...failures);
   lines.push('', `Skipped (${r.skipped.length})`, ...leftOut(r.skipped));
   lines.push('', `Excluded (${r.excluded.length})`, ...leftOut(r.excluded));
   return `${lines.join('\n')}\n`;
@@ -73,6 +75,20 @@ export function renderTrailCount(
 
 function count(n: number, what: string): string {
   return `${n.toLocaleString('en-US')} ${what}${n === 1 ? '' : 's'}`;
+}
+
+/** The failed servers grouped by error code, each group with its next step; nothing when none failed. */
+export function failureLines(r: Pick<RolloutSummary, 'failures'>): string[] {
+  const failures = r.failures ?? [];
+  if (failures.length === 0) return [];
+  const total = failures.reduce((sum, group) => sum + group.count, 0);
+  return [
+    `Failures (${total}), by error code:`,
+    ...failures.flatMap((group) => [
+      `  ${group.code} (${group.count}): ${group.servers.join(', ')}`,
+      `    next: ${group.next}`,
+    ]),
+  ];
 }
 
 /** `r-...  KB959241  running (reason)  counts`. */

@@ -46,4 +46,15 @@ describe('decodeAgentMessage', () => {
       movedTo: 'CCR1-B',
     });
   });
+
+  it('names the command of a result it refuses, so that the step can fail at once', () => {
+    const refused = decodeAgentMessage(result({ build: '8.1.340.1', shoeSize: 42 }));
+    expect(refused).toMatchObject({
+      ok: false,
+      code: 'PROTOCOL_INVALID_MESSAGE',
+      type: 'STEP_RESULT',
+      commandId: 'r-0123456789:HUB1:4:verify:1',
+    });
+    expect(refused.ok || refused.error).toContain('shoeSize');
+  });
 });

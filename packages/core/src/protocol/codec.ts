@@ -21,7 +21,14 @@ export type ProtocolErrorCode =
 /** The outcome of decoding one frame: the typed message, or why it was refused. */
 export type Decoded<Message> =
   | { readonly ok: true; readonly message: Message }
-  | { readonly ok: false; readonly code: ProtocolErrorCode; readonly error: string; readonly type?: string };
+  | {
+      readonly ok: false;
+      readonly code: ProtocolErrorCode;
+      readonly error: string;
+      readonly type?: string;
+      /** The command a refused message is about, when it names a well-formed one: its sender can be told. */
+      readonly commandId?: string;
+    };
 
 /** Largest frame either side accepts, in characters. */
 export const MAX_FRAME_CHARS = 256 * 1024;
@@ -74,10 +81,26 @@ function makeDecoder<Message>(
       const where = first
         ? `${formatPath(first.path) || 'message'}: ${first.message}`
         : 'does not match its schema';
-      return { ok: false, code: 'PROTOCOL_INVALID_MESSAGE', error: `${head.type} ${where}`, type: head.type };
+      const commandId = commandIdOf(value);
+      return {
+        ok: false,
+        code: 'PROTOCOL_INVALID_MESSAGE',
+        error: `${head.type} ${where}`,
+        type: head.type,
+        ...(commandId ? { commandId } : {}),
+      };
     }
     return { ok: true, message: canonical(value as Message) };
   };
+}
+
+const COMMAND_ID = /^[A-Za-z0-9:_-]{1,128}$/;
+
+function commandIdOf(value: unknown): string | undefined {
+  const payload = (value as { payload?: unknown }).payload;
+  if (payload === null || typeof payload !== 'object') return undefined;
+  const commandId = (payload as Record<string, unknown>).commandId;
+  return typeof commandId === 'string' && COMMAND_ID.test(commandId) ? commandId : undefined;
 }
 
 function readHead(value: unknown): { version?: unknown; type?: unknown } {

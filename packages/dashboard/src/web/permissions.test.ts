@@ -15,6 +15,7 @@ describe('dashboard permissions', () => {
     expect(rolloutButtons(rollout('awaiting-approval'), 'approver')).toEqual(['pause', 'approve', 'abort']);
     expect(rolloutButtons(rollout('completed'), 'approver')).toEqual(['rollback']);
     expect(rolloutButtons(rollout('completed'), 'operator')).toEqual([]);
+    expect(rolloutButtons(rollout('completed-with-failures'), 'approver')).toEqual(['rollback']);
     expect(rolloutButtons(rollout('running'), 'viewer')).toEqual([]);
     expect(rolloutButtons({ state: 'completed', kind: 'rollback' }, 'admin')).toEqual([]);
   });
@@ -28,5 +29,7 @@ describe('dashboard permissions', () => {
     const done = { state: 'completed', kind: 'rollout' as const, currentWave: 2 };
     expect(serverButtons(done, 0, { state: 'succeeded' }, 'approver')).toEqual(['rollback']);
     expect(serverButtons(done, 0, { state: 'succeeded' }, 'viewer')).toEqual([]);
+    const withFailures = { ...done, state: 'completed-with-failures' };
+    expect(serverButtons(withFailures, 2, { state: 'failed' }, 'approver')).toEqual(['rollback']);
   });
 });

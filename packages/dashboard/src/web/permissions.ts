@@ -22,10 +22,13 @@ const ROLLOUT_RULES: Record<RolloutButton, { states: readonly string[]; role: st
   resume: { states: ['paused', 'halted'], role: 'operator' },
   approve: { states: ['awaiting-approval'], role: 'approver' },
   abort: { states: ['created', 'running', 'paused', 'awaiting-approval', 'halted'], role: 'operator' },
-  rollback: { states: ['halted', 'completed', 'aborted', 'paused'], role: 'approver' },
+  rollback: {
+    states: ['halted', 'completed', 'completed-with-failures', 'aborted', 'paused'],
+    role: 'approver',
+  },
 };
 
-const CLOSED = ['completed', 'aborted', 'rolled-back', 'rolling-back'];
+const CLOSED = ['completed', 'completed-with-failures', 'aborted', 'rolled-back', 'rolling-back'];
 
 /** The rollout actions that both the rollout's state and the token's role allow. */
 export function rolloutButtons(rollout: Pick<Rollout, 'state' | 'kind'>, role: string): RolloutButton[] {

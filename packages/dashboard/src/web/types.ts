@@ -52,6 +52,14 @@ export interface ServerRun {
   readonly progress?: { message: string; percent?: number };
 }
 
+/** Failed servers of one error code, with what to do next. */
+export interface FailureGroup {
+  readonly code: string;
+  readonly count: number;
+  readonly servers: readonly string[];
+  readonly next: string;
+}
+
 /** A rollout as GET /api/v1/rollouts/:id shows it (the list omits `waves`). */
 export interface Rollout {
   readonly id: string;
@@ -68,6 +76,8 @@ export interface Rollout {
   readonly parentId?: string;
   readonly rollbackId?: string;
   readonly scope?: string;
+  /** Failed servers grouped by error code, each with the next step; empty when none failed. */
+  readonly failures: readonly FailureGroup[];
   readonly skipped: readonly LeftOut[];
   readonly excluded: readonly LeftOut[];
 }

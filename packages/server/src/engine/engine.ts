@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import {
   type AgentMessage,
+  ENDED_ROLLOUT_STATES,
   findUpdate,
   type PlanSelection,
   PROTOCOL_VERSION,
@@ -25,9 +26,10 @@ import type { OutstandingCommand, RolloutMeta, ServerRun } from './model.js';
 import { parsePolicy } from './policy.js';
 import type { JobQueue } from './queue.js';
 import { readAhead, runOf } from './reads.js';
-import { applyResult, watchCommand } from './results.js';
+import { applyResult, RESULT_REFUSED, watchCommand } from './results.js';
 import { planRollback, type RollbackScope, scopeLabel } from './rollback.js';
 import { RolloutStore } from './store.js';
+import { checkConfirming } from './verification.js';
 import { type RolloutView, rolloutView } from './views.js';
 import { type Delivery, Work } from './work.js';
 
@@ -55,7 +57,7 @@ export interface CreateRollout {
   readonly policy: unknown;
 }
 
-const TERMINAL = new Set(['completed', 'aborted', 'rolled-back']);
+const TERMINAL = new Set<string>(ENDED_ROLLOUT_STATES);
 
 /** Runs rollouts: operator actions, the dispatcher, step results and command watches, all under a per-rollout lock. */
 export class RolloutEngine implements CommandSink {
@@ -77,6 +79,19 @@ export class RolloutEngine implements CommandSink {
   start(): void {
     this.deps.queue.start({
       tick: (data) => this.shared(data.rolloutId, async () => undefined),
+      confirm: (data) =>
+        this.shared(
+          data.rolloutId,
+          async (work) =>
+            checkConfirming(
+              work,
+              await this.currentRun(work, data.server),
+              data,
+              this.deps.inventory,
+              this.store,
+            ),
+          { server: data.server },
+        ),
       result: (data) => this.applyResultData(data),
       watch: async (data) => {
         // Most watches fire after their step is done: a read without the lock lets those go at once.
@@ -230,7 +245,7 @@ export class RolloutEngine implements CommandSink {
     const allowed =
       scope.kind === 'server'
         ? !['created', 'rolled-back'].includes(meta.state)
-        : ['halted', 'completed', 'aborted', 'paused'].includes(meta.state);
+        : ['halted', 'completed', 'completed-with-failures', 'aborted', 'paused'].includes(meta.state);
     if (!allowed)
       throw new ServerError(
         'SRV_ERR_ROLLOUT_STATE',
@@ -298,7 +313,7 @@ export class RolloutEngine implements CommandSink {
     const parentId = child.meta.parentId;
     if (child.meta.kind !== 'rollback' || !parentId) return;
     const rolledBack = [...child.runs.values()].filter((run) => run.state === 'rolled-back');
-    const ended = ['completed', 'aborted'].includes(child.meta.state);
+    const ended = ['completed', 'completed-with-failures', 'aborted'].includes(child.meta.state);
     if (rolledBack.length === 0 && !ended) return;
     await withLock(this.deps.redis, this.deps.keys.rolloutLock(parentId), async () => {
       const parent = await this.store.meta(parentId);
@@ -346,9 +361,10 @@ export class RolloutEngine implements CommandSink {
     const whole = child.meta.scope === 'all' && child.meta.state === 'completed';
     const failed = child.meta.failed;
     const state = whole && failed === 0 ? ('rolled-back' as const) : (parent.stateBeforeRollback ?? 'halted');
+    const ended = child.meta.state === 'completed-with-failures' ? 'completed' : child.meta.state;
     return {
       state,
-      reason: `rollback ${child.meta.id} (${child.meta.scope}) ${child.meta.state}${failed > 0 ? ` with ${failed} failed` : ''}`,
+      reason: `rollback ${child.meta.id} (${child.meta.scope}) ${ended}${failed > 0 ? ` with ${failed} failed` : ''}`,
     };
   }
 
@@ -372,6 +388,7 @@ export class RolloutEngine implements CommandSink {
         outcome,
         ...(error ? { error } : {}),
         details,
+        finishedAt: message.payload.finishedAt,
       };
       await this.applyResultNow(data);
       return undefined;
@@ -404,6 +421,20 @@ export class RolloutEngine implements CommandSink {
       { dispatches: false, server: outstanding.server },
     );
     return undefined;
+  }
+
+  /** CommandSink: a STEP_RESULT the gateway refused fails its step at once, if it is the agent's current command. */
+  async refused(agent: string, commandId: string, reason: string): Promise<void> {
+    const outstanding = await this.store.agentCommand(agent);
+    if (outstanding?.commandId !== commandId) return;
+    await this.applyResultNow({
+      rolloutId: outstanding.rolloutId,
+      server: outstanding.server,
+      commandId,
+      outcome: 'failed',
+      error: { code: RESULT_REFUSED, message: `the server refused the agent's result: ${reason}` },
+      details: {},
+    });
   }
 
   /** The command an agent should (still) be running, to send it again when the agent reconnects. */

@@ -138,7 +138,7 @@ async function updatedNodes(work: Work, store: RolloutStore, cluster: string): P
 }
 
 function withoutCommand(run: ServerRun, keepError = false): ServerRun {
-  const { commandId: _c, commandSentAt: _s, acked: _a, progress: _p, error, ...rest } = run;
+  const { commandId: _c, commandSentAt: _s, acked: _a, progress: _p, confirming: _w, error, ...rest } = run;
   return keepError && error ? { ...rest, error } : rest;
 }
 

@@ -139,6 +139,31 @@ function summary(page: Page, rollout: Rollout): HTMLElement {
   );
 }
 
+function failures(rollout: Rollout): HTMLElement[] {
+  const groups = rollout.failures ?? [];
+  if (groups.length === 0) return [];
+  const total = groups.reduce((sum, group) => sum + group.count, 0);
+  const section = h(
+    'section',
+    { class: 'failures', 'aria-label': 'Failures' },
+    h('h3', {}, `Failures (${total}), by error code`),
+    h(
+      'ul',
+      {},
+      ...groups.map((group) =>
+        h(
+          'li',
+          {},
+          h('strong', {}, `${group.code} (${group.count})`),
+          `: ${group.servers.join(', ')}`,
+          h('div', { class: 'small' }, `Next: ${group.next}`),
+        ),
+      ),
+    ),
+  );
+  return [section];
+}
+
 function leftOut(rollout: Rollout): HTMLElement[] {
   const rows = (list: Rollout['skipped']) => list.map((entry) => [entry.name, entry.code, entry.reason]);
   return [
@@ -161,6 +186,7 @@ async function refresh(page: Page): Promise<void> {
   };
   page.body.replaceChildren(
     summary(page, rollout),
+    ...failures(rollout),
     lanes(page, rollout),
     ...leftOut(rollout),
     trailTable(page.trail, page.showAll, toggle),
