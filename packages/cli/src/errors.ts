@@ -50,6 +50,8 @@ export const API_EXIT = Object.freeze({
   REFUSED: 3,
   /** The server could not be reached. */
   UNREACHABLE: 4,
+  /** A watched rollout completed, but some of its servers failed. */
+  FAILURES: 5,
 });
 
 /** The server refused a request (4xx); the message is the API's own `CODE: message`. */
@@ -96,6 +98,17 @@ export class RolloutStoppedError extends CliError {
       'CLI_ERR_ROLLOUT_STOPPED',
       `rollout ${id} stopped: ${state}${why ? ` (${why})` : ''}`,
       API_EXIT.REFUSED,
+    );
+  }
+}
+
+/** A watched rollout completed with failures: every wave finished, but some servers failed (within the budget). */
+export class RolloutFailuresError extends CliError {
+  constructor(id: string, reason: string | null) {
+    super(
+      'CLI_ERR_ROLLOUT_FAILURES',
+      `rollout ${id} completed with failures${reason ? `: ${reason}` : ''}`,
+      API_EXIT.FAILURES,
     );
   }
 }

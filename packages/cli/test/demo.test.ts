@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../src/run.js';
 
@@ -77,6 +80,37 @@ describe('exrollout demo', () => {
         'install the redis-server package (Debian/Ubuntu: apt-get install redis-server), or set REDIS_URL to a Redis that answers\n',
     );
   });
+
+  it('exits 5 with --until-done when the rollout completes with failures, and says which and what next', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'exr-demo-'));
+    const hub = (name: string, behaviour = {}) => ({
+      name,
+      site: 'HQ',
+      build: '8.1.311.3',
+      roles: ['HubTransport'],
+      behaviour,
+    });
+    const scenario = join(folder, 'fleet.json');
+    // One failure in five is the demo's 20% budget: the rollout completes, with a failure.
+    const servers = ['HUB1', 'HUB2', 'HUB3', 'HUB4'].map((name) => hub(name));
+    servers.push(hub('HUB5', { installFails: 'msi-return-value-3' }));
+    await writeFile(scenario, JSON.stringify({ servers }));
+    let stdout = '';
+    let stderr = '';
+    const code = await runCli(
+      ['demo', '--scenario', scenario, '--until-done', '--json', '--install-seconds', '0.2', '--port', '0'],
+      {
+        stdout: { write: (text: string) => (stdout += text) },
+        stderr: { write: (text: string) => (stderr += text) },
+      },
+    ).finally(() => rm(folder, { recursive: true, force: true }));
+    expect(code, stderr).toBe(5);
+    expect(JSON.parse(stdout)).toMatchObject({
+      state: 'completed-with-failures',
+      failures: [{ code: 'INSTALL_FAILED', servers: ['HUB5'] }],
+    });
+    expect(stderr).toContain('Failures (1), by error code:\n  INSTALL_FAILED (1): HUB5\n    next: ');
+  }, 120_000);
 
   it('refuses a bad number with exit code 2', async () => {
     let stderr = '';

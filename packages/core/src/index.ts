@@ -11,6 +11,7 @@ export {
 } from './errors.js';
 export {
   type Build,
+  canonicalBuild,
   compareBuilds,
   formatBuild,
   formatBuildLong,
@@ -92,12 +93,19 @@ export {
   decideDispatch,
 } from './rollout/dispatch.js';
 export {
+  type FailureContext,
+  type FailureGroup,
+  nextStepFor,
+  summariseFailures,
+} from './rollout/failures.js';
+export {
   FailureBudget,
   MaintenanceWindow,
   RolloutPolicy,
   WEEKDAYS,
 } from './rollout/policy.js';
 export {
+  ENDED_ROLLOUT_STATES,
   isFinished,
   ROLLOUT_STATES,
   type RolloutState,

@@ -78,6 +78,7 @@ export async function buildServer(deps: AppDeps): Promise<ExrolloutServer> {
     bus,
     queue,
     logger: logger.child({ component: 'engine' }),
+    eventsMax: config.auditEventsMax,
     deliverLocally: (name, message) => connections.get(name)?.send(message) ?? false,
   });
   engine.start();

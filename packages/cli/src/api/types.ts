@@ -78,6 +78,8 @@ export interface RolloutSummary {
   parentId?: string;
   rollbackId?: string;
   scope?: string;
+  /** Failed servers grouped by error code, each with the next step; empty when none failed. */
+  failures: { code: string; count: number; servers: string[]; next: string }[];
   skipped: { name: string; code: string; reason: string }[];
   excluded: { name: string; code: string; reason: string }[];
 }
@@ -95,4 +97,15 @@ export interface RolloutEvent {
   type: string;
   message: string;
   server?: string;
+}
+
+/** A page of a rollout's audit trail, as GET /api/v1/rollouts/:id/events returns it. */
+export interface EventsPage {
+  events: RolloutEvent[];
+  /** Pass as `after` for the next page; null at the end of the trail. */
+  next: string | null;
+  /** Events in the whole trail, dropped ones included. */
+  total: number;
+  /** The oldest events the server's bound on a trail dropped. */
+  dropped: number;
 }

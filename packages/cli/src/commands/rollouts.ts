@@ -67,11 +67,15 @@ export function registerRollouts(program: Command, context: CliContext): void {
   apiCommand(
     rollouts,
     'watch <id>',
-    'Follow a rollout live until it completes, stops or waits for approval.',
+    'Follow a rollout live, through approval gates, until it ends or stops.',
     {
       json: false,
     },
-  ).action(async (id: string, options: ApiOptions) => watchCommand(client(options, context), id, context));
+  )
+    .option('--stop-at-gate', 'stop (exit code 3) when the rollout waits for an approver')
+    .action(async (id: string, options: ApiOptions & { stopAtGate?: boolean }) =>
+      watchCommand(client(options, context), id, context, { stopAtGate: options.stopAtGate === true }),
+    );
 }
 
 function registerCreate(rollouts: Command, context: CliContext): void {

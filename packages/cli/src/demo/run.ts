@@ -2,8 +2,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Fleet } from '@exrollout/fleet-sim';
 import type { ExrolloutServer } from '@exrollout/server';
 import type { RolloutView } from '../api/types.js';
-import { CliError, EXIT } from '../errors.js';
+import { rolloutExitCode } from '../commands/outcome.js';
+import { API_EXIT, CliError, EXIT } from '../errors.js';
 import type { Output } from '../io.js';
+import { failureLines } from '../render/rollouts.js';
 import { changePrinter, framePrinter, stopLine } from '../render/watch.js';
 import type { SetupEnv } from '../setup/host.js';
 import { EXIT_INTERRUPTED, type Interruption, interruption } from './interrupt.js';
@@ -28,7 +30,7 @@ export interface DemoOptions extends DemoParts {
   readonly columns: number;
 }
 
-const FINAL = new Set(['completed', 'aborted', 'halted', 'rolled-back']);
+const FINAL = new Set(['completed', 'completed-with-failures', 'aborted', 'halted', 'rolled-back']);
 
 /** Runs the demo: Redis, a server, a simulated fleet, and a KB959241 rollout watched live. Returns the exit code. */
 export async function runDemo(options: DemoOptions, out: Output, env: SetupEnv): Promise<number> {
@@ -54,7 +56,12 @@ export async function runDemo(options: DemoOptions, out: Output, env: SetupEnv):
     say(`rollout ${created.id} of KB959241 started over ${scenario.servers.length} simulated servers`);
     for (const line of leftOutLines(created)) say(line);
     let final = await watch(server, created.id, options, stream, interrupt);
-    if (options.thenRollback && final?.state === 'completed') {
+    if (final) for (const line of failureLines(final)) say(line);
+    const rollBack =
+      options.thenRollback &&
+      final !== undefined &&
+      ['completed', 'completed-with-failures'].includes(final.state);
+    if (rollBack) {
       await server.engine.rollback(created.id, { kind: 'all' }, 'demo', 'demo --then-rollback');
       say(`rolling ${created.id} back`);
       final = await watch(server, created.id, options, stream, interrupt);
@@ -63,7 +70,9 @@ export async function runDemo(options: DemoOptions, out: Output, env: SetupEnv):
     for (const line of trailLines(await trail(server, created.id))) say(line);
     if (options.json) out.stdout.write(`${JSON.stringify(final, null, 2)}\n`);
     if (!options.untilDone) await holdOpen(url, admin, say, interrupt.signal);
-    return final.state === (options.thenRollback ? 'rolled-back' : 'completed') ? EXIT.OK : EXIT.INTERNAL;
+    // The exit code of `rollouts watch`; a rollback that did not bring every server back stopped short (3).
+    if (rollBack) return final.state === 'rolled-back' ? EXIT.OK : API_EXIT.REFUSED;
+    return rolloutExitCode(final.state);
   } finally {
     interrupt.dispose();
     // The server first: an agent it disconnects as it goes is not an agent dropping mid-step, and after the
@@ -106,7 +115,7 @@ async function trail(server: ExrolloutServer, id: string): Promise<TrailEvent[]>
   const events: TrailEvent[] = [];
   let after = '-';
   for (;;) {
-    const page = await server.engine.store.events(id, after, 1000);
+    const page = await server.engine.store.trail.range(id, after, 1000);
     events.push(...page);
     const last = page.at(-1);
     if (page.length < 1000 || !last) return events;

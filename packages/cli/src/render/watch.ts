@@ -7,7 +7,7 @@ const BAR_WIDTH = 24;
 
 /** Renders the live view of a rollout for a terminal: a bar per wave and the running servers. */
 export function watchFrame(r: RolloutView, columns: number): string[] {
-  const lines = [headline(r), ''];
+  const lines = [headline(r), ...gateLine(r), ''];
   r.waves.forEach((wave, i) => {
     const { done, total } = waveProgress(wave);
     const label = `wave ${i + 1}/${r.waves.length} ${wave.name}`.padEnd(34);
@@ -31,6 +31,7 @@ export function watchFrame(r: RolloutView, columns: number): string[] {
 export function statusLines(r: RolloutView): Map<string, string> {
   const lines = new Map<string, string>();
   lines.set('rollout', `rollout ${r.id}: ${r.state}${r.reason ? ` (${r.reason})` : ''}`);
+  for (const line of gateLine(r)) lines.set('gate', line);
   r.waves.forEach((wave, i) => {
     const { done, total } = waveProgress(wave);
     lines.set(
@@ -70,6 +71,13 @@ export function changePrinter(write: (text: string) => void): (r: RolloutView) =
 export function stopLine(r: RolloutView): string {
   const reason = r.reason ? ` (${r.reason})` : '';
   return `rollout ${r.id} ${r.state}${reason}: ${countsText(r.counts)}`;
+}
+
+// At a gate the watch waits; this says for whom.
+function gateLine(r: RolloutView): string[] {
+  return r.state === 'awaiting-approval'
+    ? [`waiting for an approver: exrollout rollouts approve ${r.id} (Ctrl-C stops watching)`]
+    : [];
 }
 
 function serverLine(s: ServerRunView): string {

@@ -1,3 +1,4 @@
+import { canonicalBuild } from '../exchange/build.js';
 import { compareLines, identifyBuild, releaseLabel } from '../exchange/identify.js';
 import type { InventoryServer } from '../inventory/schema.js';
 import type { UpdateRollup } from '../updates/catalog.js';
@@ -44,7 +45,7 @@ function byPowerShell(version: string | undefined): Eligibility | undefined {
 
 function byBuild(server: InventoryServer, update: UpdateRollup): Eligibility {
   const identity = identifyBuild(server.build);
-  const build = server.build.trim();
+  const build = canonicalBuild(server.build);
   switch (identity.kind) {
     case 'invalid':
     case 'not-exchange-2007':

@@ -106,6 +106,15 @@ describe('planRollout: which servers take KB 959241', () => {
     );
   });
 
+  it('names builds in short form in the reasons of skipped and excluded servers too', () => {
+    const rollout = plan([
+      server({ name: 'OLD01', build: '08.00.0685.025' }),
+      server({ name: 'NEW01', build: '08.01.0359.002' }),
+    ]);
+    expect(excludedEntry(rollout, 'OLD01').reason).toContain('On 8.0.685.25 (Exchange 2007 RTM)');
+    expect(skippedEntry(rollout, 'NEW01').reason).toContain('Already on 8.1.359.2 (Exchange 2007 SP1 RU7)');
+  });
+
   it.each([
     ['RTM', '8.0.685.25'],
     ['RTM as KB 947168 reports it', '8.0.685.24'],

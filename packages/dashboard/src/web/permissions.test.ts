@@ -35,6 +35,7 @@ describe('dashboard permissions', () => {
     expect(buttons('awaiting-approval', 'approver')).toEqual(['pause', 'approve', 'abort']);
     expect(buttons('completed', 'approver')).toEqual(['rollback']);
     expect(buttons('completed', 'operator')).toEqual([]);
+    expect(buttons('completed-with-failures', 'approver')).toEqual(['rollback']);
     expect(buttons('running', 'viewer')).toEqual([]);
     expect(rolloutOffers(rollout('completed', [run('succeeded')], 'rollback'), 'admin')).toEqual({
       buttons: [],
@@ -79,6 +80,8 @@ describe('dashboard permissions', () => {
     const done = { state: 'completed' as const, kind: 'rollout' as const, currentWave: 2 };
     expect(buttons(0, run('succeeded'), 'approver', done)).toEqual(['rollback']);
     expect(buttons(0, run('succeeded'), 'viewer', done)).toEqual([]);
+    const withFailures = { ...done, state: 'completed-with-failures' as const };
+    expect(buttons(2, run('failed', 'verify'), 'approver', withFailures)).toEqual(['rollback']);
   });
 
   it('does not offer to roll back a server whose install failed, and says why', () => {

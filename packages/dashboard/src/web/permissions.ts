@@ -23,10 +23,19 @@ const ROLLOUT_RULES: Record<RolloutButton, { states: readonly RolloutState[]; ro
   resume: { states: ['paused', 'halted'], role: 'operator' },
   approve: { states: ['awaiting-approval'], role: 'approver' },
   abort: { states: ['created', 'running', 'paused', 'awaiting-approval', 'halted'], role: 'operator' },
-  rollback: { states: ['halted', 'completed', 'aborted', 'paused'], role: 'approver' },
+  rollback: {
+    states: ['halted', 'completed', 'completed-with-failures', 'aborted', 'paused'],
+    role: 'approver',
+  },
 };
 
-const CLOSED: readonly RolloutState[] = ['completed', 'aborted', 'rolled-back', 'rolling-back'];
+const CLOSED: readonly RolloutState[] = [
+  'completed',
+  'completed-with-failures',
+  'aborted',
+  'rolled-back',
+  'rolling-back',
+];
 const NO_SERVER_ROLLBACK: readonly RolloutState[] = ['created', 'rolled-back', 'rolling-back'];
 
 /** True when the rollout changed the server: its install ran to the end (it succeeded, or failed after it). */

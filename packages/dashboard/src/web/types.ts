@@ -64,6 +64,14 @@ export interface ServerRun {
   readonly progress?: { message: string; percent?: number };
 }
 
+/** Failed servers of one error code, with what to do next. */
+export interface FailureGroup {
+  readonly code: string;
+  readonly count: number;
+  readonly servers: readonly string[];
+  readonly next: string;
+}
+
 /** A rollout as GET /api/v1/rollouts/:id shows it (the list omits `waves`). */
 export interface Rollout {
   readonly id: string;
@@ -85,6 +93,8 @@ export interface Rollout {
   readonly parentId?: string;
   readonly rollbackId?: string;
   readonly scope?: string;
+  /** Failed servers grouped by error code, each with the next step; empty when none failed. */
+  readonly failures: readonly FailureGroup[];
   readonly skipped: readonly LeftOut[];
   readonly excluded: readonly LeftOut[];
 }
@@ -97,6 +107,15 @@ export interface RolloutEvent {
   readonly type: string;
   readonly message: string;
   readonly server?: string;
+}
+
+/** A page of a rollout's audit trail, from GET /api/v1/rollouts/:id/events. */
+export interface EventsPage {
+  readonly events: readonly RolloutEvent[];
+  /** Pass as `after` for the next page; null at the end of the trail. */
+  readonly next: string | null;
+  readonly total: number;
+  readonly dropped: number;
 }
 
 /** The planner's RolloutPlan, from POST /api/v1/plans: core's own type. */

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import {
   type AgentMessage,
+  ENDED_ROLLOUT_STATES,
   findUpdate,
   type PlanSelection,
   PROTOCOL_VERSION,
@@ -26,9 +27,10 @@ import { parsePolicy } from './policy.js';
 import { notePresence, type PresenceChange } from './presence.js';
 import type { JobQueue } from './queue.js';
 import { readAhead, runOf } from './reads.js';
-import { applyResult, watchCommand } from './results.js';
+import { applyResult, RESULT_REFUSED, watchCommand } from './results.js';
 import { planRollback, type RollbackScope, scopeLabel } from './rollback.js';
 import { RolloutStore } from './store.js';
+import { checkConfirming } from './verification.js';
 import { type RolloutView, rolloutView } from './views.js';
 import { type Delivery, Work } from './work.js';
 
@@ -40,6 +42,8 @@ export interface EngineDeps {
   readonly bus: Bus;
   readonly queue: JobQueue;
   readonly logger: Logger;
+  /** Audit events kept per rollout. @default 100000 */
+  readonly eventsMax?: number;
   /**
    * Sends a message to an agent connected to this instance; false when it is not here (then the bus carries it
    * to whichever instance holds it). Saves the Redis round trip on every step of a single-instance fleet.
@@ -54,7 +58,7 @@ export interface CreateRollout {
   readonly policy: unknown;
 }
 
-const TERMINAL = new Set(['completed', 'aborted', 'rolled-back']);
+const TERMINAL = new Set<string>(ENDED_ROLLOUT_STATES);
 
 /** Runs rollouts: operator actions, the dispatcher, step results and command watches, all under a per-rollout lock. */
 export class RolloutEngine implements CommandSink {
@@ -68,7 +72,7 @@ export class RolloutEngine implements CommandSink {
   >();
 
   constructor(private readonly deps: EngineDeps) {
-    this.store = new RolloutStore(deps.redis, deps.keys);
+    this.store = new RolloutStore(deps.redis, deps.keys, deps.eventsMax);
     this.batcher = new RolloutBatcher((id, items) => this.runLocked(id, items));
   }
 
@@ -76,6 +80,19 @@ export class RolloutEngine implements CommandSink {
   start(): void {
     this.deps.queue.start({
       tick: (data) => this.shared(data.rolloutId, async () => undefined),
+      confirm: (data) =>
+        this.shared(
+          data.rolloutId,
+          async (work) =>
+            checkConfirming(
+              work,
+              await this.currentRun(work, data.server),
+              data,
+              this.deps.inventory,
+              this.store,
+            ),
+          { server: data.server },
+        ),
       result: (data) => this.applyResultData(data),
       watch: async (data) => {
         // Most watches fire after their step is done: a read without the lock lets those go at once.
@@ -234,7 +251,7 @@ export class RolloutEngine implements CommandSink {
     const allowed =
       scope.kind === 'server'
         ? !['created', 'rolled-back'].includes(meta.state)
-        : ['halted', 'completed', 'aborted', 'paused'].includes(meta.state);
+        : ['halted', 'completed', 'completed-with-failures', 'aborted', 'paused'].includes(meta.state);
     if (!allowed)
       throw new ServerError(
         'SRV_ERR_ROLLOUT_STATE',
@@ -302,7 +319,7 @@ export class RolloutEngine implements CommandSink {
     const parentId = child.meta.parentId;
     if (child.meta.kind !== 'rollback' || !parentId) return;
     const rolledBack = [...child.runs.values()].filter((run) => run.state === 'rolled-back');
-    const ended = ['completed', 'aborted'].includes(child.meta.state);
+    const ended = ['completed', 'completed-with-failures', 'aborted'].includes(child.meta.state);
     if (rolledBack.length === 0 && !ended) return;
     await withLock(this.deps.redis, this.deps.keys.rolloutLock(parentId), async () => {
       const parent = await this.store.meta(parentId);
@@ -350,9 +367,10 @@ export class RolloutEngine implements CommandSink {
     const whole = child.meta.scope === 'all' && child.meta.state === 'completed';
     const failed = child.meta.failed;
     const state = whole && failed === 0 ? ('rolled-back' as const) : (parent.stateBeforeRollback ?? 'halted');
+    const ended = child.meta.state === 'completed-with-failures' ? 'completed' : child.meta.state;
     return {
       state,
-      reason: `rollback ${child.meta.id} (${child.meta.scope}) ${child.meta.state}${failed > 0 ? ` with ${failed} failed` : ''}`,
+      reason: `rollback ${child.meta.id} (${child.meta.scope}) ${ended}${failed > 0 ? ` with ${failed} failed` : ''}`,
     };
   }
 
@@ -376,6 +394,7 @@ export class RolloutEngine implements CommandSink {
         outcome,
         ...(error ? { error } : {}),
         details,
+        finishedAt: message.payload.finishedAt,
       };
       await this.applyResultNow(data);
       return undefined;
@@ -408,6 +427,20 @@ export class RolloutEngine implements CommandSink {
       { dispatches: false, server: outstanding.server },
     );
     return undefined;
+  }
+
+  /** CommandSink: a STEP_RESULT the gateway refused fails its step at once, if it is the agent's current command. */
+  async refused(agent: string, commandId: string, reason: string): Promise<void> {
+    const outstanding = await this.store.agentCommand(agent);
+    if (outstanding?.commandId !== commandId) return;
+    await this.applyResultNow({
+      rolloutId: outstanding.rolloutId,
+      server: outstanding.server,
+      commandId,
+      outcome: 'failed',
+      error: { code: RESULT_REFUSED, message: `the server refused the agent's result: ${reason}` },
+      details: {},
+    });
   }
 
   /** The command an agent should (still) be running, to send it again as it (re)connects; the trail notes it. */

@@ -21,6 +21,8 @@ export interface CommandSink {
     agent: string,
     message: AgentMessage<'COMMAND_ACK' | 'STEP_PROGRESS' | 'STEP_RESULT'>,
   ): Promise<string | undefined>;
+  /** A STEP_RESULT for `commandId` was refused (it broke its schema): its step fails now, with `reason`. */
+  refused?(agent: string, commandId: string, reason: string): Promise<void>;
 }
 
 /** What a connection needs from the rest of the server. */
@@ -110,7 +112,13 @@ export class AgentConnection {
   private async onFrame(data: unknown, isBinary: boolean): Promise<void> {
     if (isBinary) return this.reject('PROTOCOL_INVALID_JSON', 'binary frames are not accepted');
     const decoded = decodeAgentMessage(String(data));
-    if (!decoded.ok) return this.reject(decoded.code, decoded.error);
+    if (!decoded.ok) {
+      // An agent answers a repeated command with the result it journaled: refused, it would come back at every
+      // redelivery until the step timed out. The step fails at once instead, with the reason.
+      const result = this.registered && decoded.type === 'STEP_RESULT' ? decoded.commandId : undefined;
+      if (result) await this.deps.commands.refused?.(this.name, result, decoded.error);
+      return this.reject(decoded.code, decoded.error, result);
+    }
     const message = decoded.message;
     if (!this.registered && message.type !== 'HELLO')
       return this.reject('PROTOCOL_HELLO_REQUIRED', `${message.type} before HELLO`);

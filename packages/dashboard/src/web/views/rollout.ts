@@ -2,14 +2,17 @@ import { describeError } from '../api.js';
 import type { ViewContext } from '../context.js';
 import { badge, h, link, table, when } from '../dom.js';
 import { type RolloutButton, rolloutOffers, type ServerButton, serverOffers } from '../permissions.js';
-import type { Rollout, RolloutEvent, ServerRun } from '../types.js';
+import type { Rollout, ServerRun } from '../types.js';
 import { countsText } from './rollouts.js';
+import { TrailReader, trailTable } from './trail.js';
 
 interface Page {
   readonly context: ViewContext;
   readonly id: string;
   readonly body: HTMLElement;
   readonly alert: HTMLElement;
+  readonly trail: TrailReader;
+  showAll: boolean;
   last: string;
 }
 
@@ -138,6 +141,31 @@ function summary(page: Page, rollout: Rollout): HTMLElement {
   );
 }
 
+function failures(rollout: Rollout): HTMLElement[] {
+  const groups = rollout.failures ?? [];
+  if (groups.length === 0) return [];
+  const total = groups.reduce((sum, group) => sum + group.count, 0);
+  const section = h(
+    'section',
+    { class: 'failures', 'aria-label': 'Failures' },
+    h('h3', {}, `Failures (${total}), by error code`),
+    h(
+      'ul',
+      {},
+      ...groups.map((group) =>
+        h(
+          'li',
+          {},
+          h('strong', {}, `${group.code} (${group.count})`),
+          `: ${group.servers.join(', ')}`,
+          h('div', { class: 'small' }, `Next: ${group.next}`),
+        ),
+      ),
+    ),
+  );
+  return [section];
+}
+
 function leftOut(rollout: Rollout): HTMLElement[] {
   const rows = (list: Rollout['skipped']) => list.map((entry) => [entry.name, entry.code, entry.reason]);
   return [
@@ -146,31 +174,32 @@ function leftOut(rollout: Rollout): HTMLElement[] {
   ];
 }
 
-function trail(events: readonly RolloutEvent[]): HTMLElement {
-  const newest = [...events].reverse().slice(0, 100);
-  return table(
-    'Audit trail (newest first)',
-    ['When', 'Event', 'Server', 'Actor', 'Message'],
-    newest.map((event) => [when(event.at), event.type, event.server ?? '', event.actor, event.message]),
-  );
-}
-
 async function refresh(page: Page): Promise<void> {
-  const base = `/api/v1/rollouts/${page.id}`;
-  const [rollout, { events }] = await Promise.all([
-    page.context.api.get<Rollout>(base),
-    page.context.api.get<{ events: RolloutEvent[] }>(`${base}/events`),
+  const [rollout] = await Promise.all([
+    page.context.api.get<Rollout>(`/api/v1/rollouts/${page.id}`),
+    page.trail.catchUp(),
   ]);
-  const snapshot = JSON.stringify([rollout, events.length]);
+  const snapshot = JSON.stringify([rollout, page.trail.events.length, page.trail.dropped, page.showAll]);
   if (snapshot === page.last) return;
   page.last = snapshot;
-  page.body.replaceChildren(summary(page, rollout), lanes(page, rollout), ...leftOut(rollout), trail(events));
+  const toggle = () => {
+    page.showAll = !page.showAll;
+    void refresh(page);
+  };
+  page.body.replaceChildren(
+    summary(page, rollout),
+    ...failures(rollout),
+    lanes(page, rollout),
+    ...leftOut(rollout),
+    trailTable(page.trail, page.showAll, toggle),
+  );
 }
 
 /** A rollout: waves as lanes with each server's state, actions, the plan's left-outs, the audit trail; polled every second. */
 export async function rolloutView(context: ViewContext, id: string): Promise<void> {
   const alert = h('p', { role: 'alert', class: 'error' });
-  const page: Page = { context, id, body: h('div'), alert, last: '' };
+  const trail = new TrailReader(context.api, id);
+  const page: Page = { context, id, body: h('div'), alert, trail, showAll: false, last: '' };
   context.main.append(alert, page.body);
   await refresh(page);
   let busy = false;
