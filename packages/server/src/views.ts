@@ -1,4 +1,11 @@
-import { eligibility, identifyBuild, normalizeBuild, releaseLabel, type UpdateRollup } from '@exrollout/core';
+import {
+  eligibility,
+  InternetFacingPin,
+  identifyBuild,
+  normalizeBuild,
+  releaseLabel,
+  type UpdateRollup,
+} from '@exrollout/core';
 import Type, { type Static } from 'typebox';
 import type { ServerRecord } from './stores/inventory-store.js';
 
@@ -25,7 +32,16 @@ export const ServerView = Type.Object({
     description: 'Release label such as "SP1 RU4"; null when the build is unknown.',
   }),
   roles: Type.Array(Type.String()),
-  internetFacing: Type.Optional(Type.Boolean()),
+  internetFacing: Type.Optional(
+    Type.Boolean({
+      description:
+        "Client Access only: Internet-facing as the planner sees it: the operator's pin when there is one, else the agent's report (OWA ExternalUrl set).",
+    }),
+  ),
+  internetFacingPin: Type.Optional(InternetFacingPin),
+  reportedInternetFacing: Type.Optional(
+    Type.Boolean({ description: "When pinned: what the server's agent reports, which the pin overrides." }),
+  ),
   cluster: Type.Optional(
     Type.Object({
       type: Type.String(),
@@ -57,8 +73,8 @@ export function complianceOf(record: ServerRecord, update: UpdateRollup): Compli
   return { update: update.id, status: 'excluded', code: verdict.code, reason: verdict.reason };
 }
 
-/** The API view of a stored server. */
-export function serverView(record: ServerRecord, update: UpdateRollup): ServerView {
+/** The API view of a stored server, with its operator's Internet-facing pin if it has one. */
+export function serverView(record: ServerRecord, update: UpdateRollup, pin?: InternetFacingPin): ServerView {
   const { report } = record;
   return {
     name: report.name,
@@ -67,7 +83,7 @@ export function serverView(record: ServerRecord, update: UpdateRollup): ServerVi
     build: normalizeBuild(report.build),
     rollup: rollupLabel(report.build),
     roles: [...report.roles],
-    ...(report.internetFacing !== undefined ? { internetFacing: report.internetFacing } : {}),
+    ...internetFacingView(report.internetFacing, pin),
     ...(report.cluster ? { cluster: { ...report.cluster } } : {}),
     ...(report.interimUpdates ? { interimUpdates: [...report.interimUpdates] } : {}),
     ...(report.owaCustomized !== undefined ? { owaCustomized: report.owaCustomized } : {}),
@@ -75,5 +91,14 @@ export function serverView(record: ServerRecord, update: UpdateRollup): ServerVi
     firstSeen: record.firstSeen,
     lastSeen: record.lastSeen,
     compliance: complianceOf(record, update),
+  };
+}
+
+function internetFacingView(reported: boolean | undefined, pin: InternetFacingPin | undefined) {
+  if (!pin) return reported === undefined ? {} : { internetFacing: reported };
+  return {
+    internetFacing: pin.internetFacing,
+    internetFacingPin: pin,
+    ...(reported === undefined ? {} : { reportedInternetFacing: reported }),
   };
 }
