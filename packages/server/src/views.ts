@@ -65,7 +65,7 @@ export function rollupLabel(build: string): string | null {
   return identity.kind === 'release' ? releaseLabel(identity.release) : null;
 }
 
-/** Where a server stands against an update, judged from its build alone. */
+/** Where a server stands against an update, judged from its own report (build, PowerShell version) alone. */
 export function complianceOf(record: ServerRecord, update: UpdateRollup): Compliance {
   const verdict = eligibility(record.report, update);
   if (verdict.kind === 'current') return { update: update.id, status: 'current' };

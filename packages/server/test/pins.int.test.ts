@@ -119,6 +119,17 @@ describe('Internet-facing pins', () => {
     ]);
   });
 
+  it("outlives the agent's next inventory report, which still says internal", async () => {
+    const record = await server.inventory.get('CAS1');
+    if (!record) throw new Error('CAS1 has not reported');
+    expect(record.report.internetFacing).toBe(false);
+    await server.inventory.report('CAS1', record.report, record.host, new Date().toISOString(), new Date());
+    expect(await placement('CAS1')).toEqual({
+      wave: 'cas-internet-facing',
+      waveReason: 'Internet-facing: pinned by alice',
+    });
+  });
+
   it('is seen by every server instance: the pin lives in Redis', async () => {
     second = await startTestServer({}, server.prefix);
     const shown = await api(second, 'GET', '/api/v1/servers/CAS1', viewer);
