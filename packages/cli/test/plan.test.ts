@@ -49,6 +49,8 @@ describe('exrollout plan', () => {
     );
     expect(stdout).toMatch(/SEA-LEGACY01 +NOT_SP1 +On 8\.0\.685\.25/);
     expect(stdout).toMatch(/LON-HUB01 +ALREADY_CURRENT/);
+    expect(stdout).toMatch(/SEA-HUB03 +POWERSHELL_1 +Runs Windows PowerShell 1\.0/);
+    expect(stdout).toMatch(/LON-MBX02 +POWERSHELL_3_OR_LATER +Runs Windows PowerShell 3\.0/);
   });
 
   it('with --json prints exactly the plan object, and nothing else', async () => {
@@ -67,7 +69,7 @@ describe('exrollout plan', () => {
     const plan = JSON.parse(stdout) as RolloutPlan;
     const planned = plan.waves.flatMap((wave) => wave.servers.map((server) => server.name));
     expect(planned).toEqual(['SEA-CCR1-N2', 'SEA-CCR1-N1', 'SEA-HUB01']);
-    expect(plan.skipped.filter((entry) => entry.code === 'NOT_SELECTED')).toHaveLength(29);
+    expect(plan.skipped.filter((entry) => entry.code === 'NOT_SELECTED')).toHaveLength(31);
   });
 
   it('refuses an inventory with a bad field, naming the server and the field, and prints no plan', async () => {

@@ -54,7 +54,9 @@ export {
   EXCLUSION_CODES,
   ExcludedServer,
   ExclusionCode,
+  InternetFacingPin,
   PlannedServer,
+  type PlanPin,
   type PlanPolicy,
   PlanSelection,
   PlanStep,
@@ -66,7 +68,7 @@ export {
   WaveName,
 } from './planner/schema.js';
 export { describeSelection, selectedNames } from './planner/selection.js';
-export { stepsFor, waveOf } from './planner/steps.js';
+export { stepsFor, waveOf, waveReason } from './planner/steps.js';
 export {
   type Decoded,
   decodeAgentMessage,

@@ -22,6 +22,7 @@ import { redisKeys } from './redis-keys.js';
 import { adminRoutes } from './routes/admin.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { meRoutes } from './routes/me.js';
+import { pinRoutes } from './routes/pins.js';
 import { planRoutes } from './routes/plans.js';
 import { rolloutRoutes } from './routes/rollouts.js';
 import { serverRoutes } from './routes/servers.js';
@@ -99,6 +100,7 @@ export async function buildServer(deps: AppDeps): Promise<ExrolloutServer> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(async (scope) => serverRoutes(scope, { inventory, auth }));
+  await app.register(async (scope) => pinRoutes(scope, { inventory, auth }));
   await app.register(async (scope) => adminRoutes(scope, { inventory, auth, bus }));
   await app.register(async (scope) => rolloutRoutes(scope, { engine, auth, redis }));
   await app.register(async (scope) => meRoutes(scope, { auth }));

@@ -67,3 +67,11 @@ export const enrolNameTaken = (name: string) =>
     409,
     `server ${name} is already enrolled; an admin must revoke it (DELETE /api/v1/agents/${name}) or issue a re-enrolment token`,
   );
+
+/** An Internet-facing pin asked for a server that runs no Client Access role: the flag means nothing there. */
+export const notClientAccess = (name: string, roles: readonly string[]) =>
+  new ServerError(
+    'SRV_ERR_SERVER_NOT_CLIENT_ACCESS',
+    409,
+    `server ${name} runs ${roles.join(', ')}, not Client Access: only a Client Access server can be pinned Internet-facing or internal`,
+  );

@@ -1,4 +1,5 @@
 // The parts of the API's JSON that the CLI's tables read; --json prints the whole answer unchanged.
+import type { InternetFacingPin } from '@exrollout/core';
 
 /** A server as GET /api/v1/servers shows it. */
 export interface ServerView {
@@ -7,7 +8,11 @@ export interface ServerView {
   build: string;
   rollup: string | null;
   roles: string[];
+  /** As the planner sees it: the pin's value when pinned, else the agent's report. */
   internetFacing?: boolean;
+  internetFacingPin?: InternetFacingPin;
+  /** When pinned: what the agent reports. */
+  reportedInternetFacing?: boolean;
   cluster?: { type: string; name: string; role: string; cms?: string };
   interimUpdates?: string[];
   owaCustomized?: boolean;

@@ -496,6 +496,7 @@ describe('planRollout: the plan as JSON', () => {
               name: 'CAS01',
               from: SP1,
               steps: ['precheck', 'backup-owa', 'install', 'verify', 'restore-owa'],
+              waveReason: 'Internet-facing: OWA ExternalUrl set',
             },
           ],
         },

@@ -33,7 +33,7 @@ export type SkipCode = Static<typeof SkipCode>;
 export const ExclusionCode = Type.Enum(EXCLUSION_CODES);
 export type ExclusionCode = Static<typeof ExclusionCode>;
 
-/** A server in a wave: its build before the update and the steps it runs, in order. */
+/** A server in a wave: its build before the update, the steps it runs in order, and why it is in its wave. */
 export const PlannedServer = Type.Object(
   {
     name: Type.String({ pattern: NETBIOS_NAME_PATTERN }),
@@ -41,6 +41,12 @@ export const PlannedServer = Type.Object(
     steps: Type.Array(PlanStep, { minItems: 1 }),
     cluster: Type.Optional(
       Type.String({ description: 'Windows cluster name, for clustered mailbox server nodes.' }),
+    ),
+    waveReason: Type.Optional(
+      Type.String({
+        description:
+          'Client Access servers only: why Internet-facing or internal, e.g. "Internet-facing: OWA ExternalUrl set" or "internal: pinned by noc".',
+      }),
     ),
   },
   { additionalProperties: false },
@@ -88,6 +94,25 @@ export const PlanSelection = Type.Object(
   { additionalProperties: false },
 );
 export type PlanSelection = Static<typeof PlanSelection>;
+
+/**
+ * An operator's pin of a Client Access server's Internet-facing flag: the planner uses it instead of what the
+ * server's agent reports, so that a CAS the detection misjudges still goes to the right wave.
+ */
+export const InternetFacingPin = Type.Object(
+  {
+    name: Type.String({ pattern: NETBIOS_NAME_PATTERN }),
+    internetFacing: Type.Boolean({ description: 'The flag the planner uses for this server.' }),
+    pinnedBy: Type.String({ minLength: 1, description: 'The name of the operator token that pinned it.' }),
+    pinnedAt: Type.String({ format: 'date-time', maxLength: 40 }),
+    reason: Type.Optional(Type.String({ maxLength: 500, description: 'Why, as the operator gave it.' })),
+  },
+  { additionalProperties: false },
+);
+export type InternetFacingPin = Static<typeof InternetFacingPin>;
+
+/** What the planner reads of a pin. */
+export type PlanPin = Pick<InternetFacingPin, 'name' | 'internetFacing' | 'pinnedBy'>;
 
 /** What the planner needs from a rollout policy. */
 export interface PlanPolicy {

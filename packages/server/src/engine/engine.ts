@@ -122,12 +122,8 @@ export class RolloutEngine implements CommandSink {
   async create(input: CreateRollout, actor: string): Promise<RolloutView> {
     const update = findUpdate(input.update ?? 'KB959241');
     const policy = parsePolicy(input.policy);
-    const records = await this.deps.inventory.list();
-    const plan = planRollout(
-      { servers: records.map((record) => record.report) },
-      update,
-      input.selection ? { selection: input.selection } : {},
-    );
+    const { inventory, pins } = await this.deps.inventory.planInput();
+    const plan = planRollout(inventory, update, input.selection ? { selection: input.selection } : {}, pins);
     await this.refuseOverlap(plan.waves.flatMap((wave) => wave.servers.map((server) => server.name)));
     const meta = newRolloutMeta({ update: update.id, state: 'created', policy, plan, createdBy: actor });
     const { id, createdAt: now } = meta;
