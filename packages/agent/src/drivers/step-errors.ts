@@ -19,6 +19,7 @@
  * | PATCH_NOT_INSTALLED | uninstall | the update is not registered as installed |
  * | PATCH_CACHE_MISSING | uninstall | the cached .msp Windows Installer needs to remove the update is gone |
  * | CMS_MOVE_FAILED | move-cms | Move-ClusteredMailboxServer failed or was refused |
+ * | REPLICATION_UNHEALTHY | move-cms | CCR: a storage group copy is not healthy or too far behind to move onto |
  * | CLUSTER_GROUP_MOVE_FAILED | move-cluster-group | `cluster.exe group /move` failed or was refused |
  * | IU_REMOVAL_FAILED | remove-interim-updates | an interim update could not be removed, or another is installed |
  * | OWA_BACKUP_FAILED | backup-owa | the OWA files could not be copied |
@@ -46,6 +47,7 @@ export const STEP_ERROR_CODES = [
   'PATCH_NOT_INSTALLED',
   'PATCH_CACHE_MISSING',
   'CMS_MOVE_FAILED',
+  'REPLICATION_UNHEALTHY',
   'CLUSTER_GROUP_MOVE_FAILED',
   'IU_REMOVAL_FAILED',
   'OWA_BACKUP_FAILED',

@@ -244,6 +244,30 @@ export const SCENARIOS: readonly Scenario[] = [
     steps: [step('move-cms', { cms: 'SEA-CMS01', targetNode: 'SEA-CCR1-N2' }, { code: 'CMS_MOVE_FAILED' })],
   },
   {
+    name: 'CCR: a storage group copy is not healthy, so the clustered mailbox server does not move',
+    host: mailbox(
+      { replicationUnhealthy: true },
+      { name: 'SEA-CCR1-N1', cluster: { type: 'CCR', name: 'SEA-CLU01', role: 'active', cms: 'SEA-CMS01' } },
+    ),
+    steps: [
+      step('move-cms', { cms: 'SEA-CMS01', targetNode: 'SEA-CCR1-N2' }, { code: 'REPLICATION_UNHEALTHY' }),
+    ],
+  },
+  {
+    name: 'CCR: copy and replay queues within the limits given, the move goes ahead',
+    host: mailbox(
+      {},
+      { name: 'SEA-CCR1-N1', cluster: { type: 'CCR', name: 'SEA-CLU01', role: 'active', cms: 'SEA-CMS01' } },
+    ),
+    steps: [
+      step(
+        'move-cms',
+        { cms: 'SEA-CMS01', targetNode: 'SEA-CCR1-N2', maxCopyQueueLength: 1, maxReplayQueueLength: 3 },
+        'ok',
+      ),
+    ],
+  },
+  {
     name: 'SCC passive node: install, then take the cluster group',
     host: mailbox({}, { name: 'SEA-SCC-N2', cluster: { type: 'SCC', name: 'SEA-SCC', role: 'passive' } }),
     steps: [
@@ -251,6 +275,15 @@ export const SCENARIOS: readonly Scenario[] = [
       install('ok'),
       verify('ok'),
       step('move-cluster-group', { targetNode: 'SEA-SCC-N1' }, 'ok'),
+    ],
+  },
+  {
+    name: 'SCC on a localized Windows: the core cluster group is found by its cluster name resource',
+    host: mailbox({}, { name: 'PAR-SCC-N2', cluster: { type: 'SCC', name: 'PAR-SCC', role: 'passive' } }),
+    stub: { clusterGroupName: 'Groupe de cluster' },
+    steps: [
+      step('move-cluster-group', { targetNode: 'PAR-SCC-N1' }, 'ok'),
+      step('move-cluster-group', { targetNode: 'PAR-SCC-N1' }, 'ok'),
     ],
   },
   {

@@ -140,8 +140,19 @@ function Get-ExchangeServer {
 }
 
 function Get-MailboxServer {
+  param([string]$Identity)
   Assert-StubSnapin 'Get-MailboxServer'
-  foreach ($mailbox in (Get-StubState).exchange.mailboxServers) { ConvertTo-StubObject $mailbox }
+  foreach ($mailbox in (Get-StubState).exchange.mailboxServers) {
+    if (-not $Identity -or $mailbox.Name -eq $Identity) { ConvertTo-StubObject $mailbox }
+  }
+}
+
+function Get-StorageGroupCopyStatus {
+  param([string]$Server)
+  Assert-StubSnapin 'Get-StorageGroupCopyStatus'
+  $cluster = Get-StubCluster
+  if ($cluster.cms -ne $Server) { throw ("The clustered mailbox server '" + $Server + "' was not found.") }
+  foreach ($copy in @($cluster['copies'])) { if ($null -ne $copy) { ConvertTo-StubObject $copy } }
 }
 
 function Get-StubCluster {

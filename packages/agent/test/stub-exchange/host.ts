@@ -36,6 +36,10 @@ export interface StubCluster {
   readonly nodes: readonly string[];
   readonly active: string;
   readonly cmsMoveFails?: boolean;
+  /** CCR: the first storage group's copy is Failed, 212 logs behind. */
+  readonly replicationUnhealthy?: boolean;
+  /** The core cluster group's name: "Cluster Group", or its name on a localized system. */
+  readonly groupName?: string;
 }
 
 /** How to build one stub host beside its description. */
@@ -44,6 +48,8 @@ export interface StubHostOptions {
   readonly clusterFile?: string;
   /** The bytes of each staged .msp by file name; other packages of the update get stubPackageBytes. */
   readonly packageContents?: Readonly<Record<string, Buffer>>;
+  /** A cluster node's core cluster group name when the test builds no shared cluster file. */
+  readonly clusterGroupName?: string;
   /** ExternalUrls of the other CAS virtual directories, by cmdlet (an internal CAS often has EWS's set). */
   readonly externalUrls?: Partial<
     Record<
@@ -74,9 +80,23 @@ export function createStubCluster(file: string, cluster: StubCluster): void {
     cms: cluster.cms,
     nodes: cluster.nodes,
     active: cluster.active,
-    groupName: 'Cluster Group',
+    groupName: cluster.groupName ?? 'Cluster Group',
     groupOwner: cluster.active,
     cmsMoveFails: cluster.cmsMoveFails ?? false,
+    copies: [
+      {
+        StorageGroupName: 'First Storage Group',
+        SummaryCopyStatus: cluster.replicationUnhealthy ? 'Failed' : 'Healthy',
+        CopyQueueLength: cluster.replicationUnhealthy ? 212 : 0,
+        ReplayQueueLength: 0,
+      },
+      {
+        StorageGroupName: 'Second Storage Group',
+        SummaryCopyStatus: 'Healthy',
+        CopyQueueLength: 1,
+        ReplayQueueLength: 3,
+      },
+    ],
     moves: [],
   });
 }
@@ -169,7 +189,19 @@ export function createStubHost(
   const cluster = server.cluster;
   const clusterFile = cluster ? (options.clusterFile ?? join(root, 'cluster.json')) : null;
   const exchange = exchangeObjects(description, clusterFile, options.externalUrls ?? {});
-  if (cluster) registry.set('HKLM:\\Cluster', { ClusterName: cluster.name });
+  if (cluster) {
+    // The cluster name resource lives in the core cluster group, which the registry names.
+    const nameResource = '{7a9e0a4e-0c5a-4d6e-9b1f-3f0c2b1a5e01}';
+    registry.set('HKLM:\\Cluster', { ClusterName: cluster.name, ClusterNameResource: nameResource });
+    registry.set('HKLM:\\Cluster\\Groups\\{1d2c3b4a-0000-4000-8000-000000000001}', {
+      Name: options.clusterGroupName ?? clusterGroupNameOf(clusterFile) ?? 'Cluster Group',
+      Contains: ['{7a9e0a4e-0c5a-4d6e-9b1f-3f0c2b1a5e02}', nameResource],
+    });
+    registry.set('HKLM:\\Cluster\\Groups\\{1d2c3b4a-0000-4000-8000-000000000002}', {
+      Name: 'Available Storage',
+      Contains: ['{7a9e0a4e-0c5a-4d6e-9b1f-3f0c2b1a5e03}'],
+    });
+  }
   if (cluster && options.clusterFile === undefined)
     createStubCluster(clusterFile as string, {
       name: cluster.name,
@@ -179,6 +211,8 @@ export function createStubHost(
         cluster.role === 'active' ? [server.name, peerOf(server.name)] : [peerOf(server.name), server.name],
       active: cluster.role === 'active' ? server.name : peerOf(server.name),
       ...(behaviour.cmsMoveFails ? { cmsMoveFails: true } : {}),
+      ...(behaviour.replicationUnhealthy ? { replicationUnhealthy: true } : {}),
+      ...(options.clusterGroupName ? { groupName: options.clusterGroupName } : {}),
     });
   // Edge keeps its configuration in ADAM (the ADAM_MSExchange service), which KB 944752 does not hold up.
   const services = [
@@ -328,6 +362,15 @@ function clusterCms(file: string | null): string | undefined {
   if (!file) return undefined;
   try {
     return (JSON.parse(readFileSync(file, 'utf8')) as { cms: string }).cms;
+  } catch {
+    return undefined;
+  }
+}
+
+function clusterGroupNameOf(file: string | null): string | undefined {
+  if (!file) return undefined;
+  try {
+    return (JSON.parse(readFileSync(file, 'utf8')) as { groupName?: string }).groupName;
   } catch {
     return undefined;
   }

@@ -46,6 +46,22 @@ export const StepArgs = {
     {
       cms: netbiosName('The clustered mailbox server to move.'),
       targetNode: netbiosName('The node to move it to (an updated passive node).'),
+      maxCopyQueueLength: Type.Optional(
+        Type.Integer({
+          minimum: 0,
+          maximum: 1_000_000,
+          description:
+            'CCR: the most log files a storage group copy may still have to copy before the move (default 10).',
+        }),
+      ),
+      maxReplayQueueLength: Type.Optional(
+        Type.Integer({
+          minimum: 0,
+          maximum: 1_000_000,
+          description:
+            'CCR: the most log files a storage group copy may still have to replay before the move (default 100).',
+        }),
+      ),
     },
     strict,
   ),

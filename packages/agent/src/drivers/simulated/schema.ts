@@ -54,6 +54,8 @@ export const SimulatedBehaviour = Type.Object(
     owaBackupFails: flag('OWA backup fails.'),
     /** Move-ClusteredMailboxServer fails (replication unhealthy). @default false */
     cmsMoveFails: flag('The clustered mailbox server move fails.'),
+    /** CCR: a storage group copy is not Healthy (Get-StorageGroupCopyStatus), so move-cms refuses. @default false */
+    replicationUnhealthy: flag('A CCR storage group copy is not healthy.'),
     /** Why uninstall is refused even though the build says the rollup is installed. @default undefined */
     uninstallBlocked: Type.Optional(Type.Enum(['patch-not-registered', 'cache-missing'])),
     /** SHA-256 of each .msp on the host, by file name; other files are missing. No map: any file, any hash. */

@@ -50,6 +50,7 @@ export interface ResolvedBehaviour {
   readonly iuRemovalFails: boolean;
   readonly owaBackupFails: boolean;
   readonly cmsMoveFails: boolean;
+  readonly replicationUnhealthy: boolean;
   readonly uninstallBlocked?: 'patch-not-registered' | 'cache-missing';
   /** SHA-256 by file name of the packages on the host; undefined: any package is there, with any hash. */
   readonly packages?: Readonly<Record<string, string>>;
@@ -72,6 +73,7 @@ export function resolveBehaviour(description: SimulatedHost): ResolvedBehaviour 
     iuRemovalFails: knobs.iuRemovalFails === true,
     owaBackupFails: knobs.owaBackupFails === true,
     cmsMoveFails: knobs.cmsMoveFails === true,
+    replicationUnhealthy: knobs.replicationUnhealthy === true,
     ...(knobs.uninstallBlocked ? { uninstallBlocked: knobs.uninstallBlocked } : {}),
     ...(knobs.packages ? { packages: { ...knobs.packages } } : {}),
   };

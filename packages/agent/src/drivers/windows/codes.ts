@@ -24,6 +24,8 @@ export const POWERSHELL_STEP_ERRORS = {
   OWA_BACKUP_FAILED: 'the OWA folder could not be copied to the backup directory',
   OWA_RESTORE_FAILED: 'the saved OWA customisations could not be copied back (or no backup exists)',
   CMS_MOVE_FAILED: 'Move-ClusteredMailboxServer failed or the clustered mailbox server is not on the target',
+  REPLICATION_UNHEALTHY:
+    'CCR: Get-StorageGroupCopyStatus shows a storage group copy not Healthy, or its copy or replay queue over the limit; nothing moved',
   CLUSTER_GROUP_MOVE_FAILED: 'cluster.exe could not move "Cluster Group" to the target node',
   IU_REMOVAL_FAILED: 'msiexec could not uninstall an interim update',
   INSTALL_FAILED: 'msiexec returned an error or the MSI log holds "Return Value 3"',

@@ -24,10 +24,12 @@ export function checkCmsActive(args: StepArgs['move-cms'], values: ValueReader, 
   );
 }
 
-/** The owner node of "Cluster Group" in `cluster.exe group "Cluster Group"` output, if listed. */
-export function clusterGroupOwner(lines: readonly string[]): string | undefined {
+/** The owner node of the core cluster group in `cluster.exe group "<name>"` output, if listed. */
+export function clusterGroupOwner(lines: readonly string[], groupName = 'Cluster Group'): string | undefined {
+  const escaped = groupName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const row = new RegExp(`^\\s*${escaped}\\s+(\\S+)\\s+\\S+`, 'i');
   for (const line of lines) {
-    const match = /^\s*Cluster Group\s+(\S+)\s+\S+/i.exec(line);
+    const match = row.exec(line);
     if (match) return match[1];
   }
   return undefined;
@@ -35,7 +37,7 @@ export function clusterGroupOwner(lines: readonly string[]): string | undefined 
 
 /** CLUSTER_GROUP_MOVE_FAILED unless cluster.exe lists the target as the owner of "Cluster Group". */
 export function checkClusterGroupOwner(target: string, values: ValueReader, details: StepDetails): void {
-  const owner = clusterGroupOwner(values.all('cluster.groupStatus'));
+  const owner = clusterGroupOwner(values.all('cluster.groupStatus'), values.one('cluster.groupName'));
   if (owner?.toLowerCase() === target.toLowerCase()) return;
   throw new StepFailedError(
     'CLUSTER_GROUP_MOVE_FAILED',

@@ -13,8 +13,8 @@ export const STEP_KEYS: Readonly<Record<StepRequest['step'], ReadonlySet<string>
     'build reboot.fileRenames reboot.cbs reboot.windowsUpdate host.freeMb host.architecture host.os host.powershellVersion host.elevated host.dotNet20Sp1 package.path package.sha256 package.missing',
   ),
   'backup-owa': keys('build owa.backup owa.folder owa.files owa.method owa.changedCount owa.changed'),
-  'move-cms': keys('cms.alreadyOnTarget cms.state cluster.machine'),
-  'move-cluster-group': keys('cluster.output cluster.groupStatus'),
+  'move-cms': keys('cms.alreadyOnTarget ccr.copy cms.state cluster.machine'),
+  'move-cluster-group': keys('cluster.groupName cluster.output cluster.groupStatus'),
   'remove-interim-updates': keys(
     'iu.absent iu.removed patch patch.cache patch.code msi.log msi.exitCode msi.failure msi.customAction msi.rebootRequired build',
   ),

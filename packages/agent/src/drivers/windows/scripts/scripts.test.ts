@@ -116,7 +116,7 @@ describe('generated scripts', () => {
   it('moves "Cluster Group" with cluster.exe', () => {
     const script = scriptOf('move-cluster-group');
     expect(script).toContain('& cluster.exe $Arguments 2>&1');
-    expect(script).toContain("Invoke-ExrClusterExe @('group', 'Cluster Group', ('/move:' + $target))");
+    expect(script).toContain("Invoke-ExrClusterExe @('group', $groupName, ('/move:' + $target))");
   });
 
   it('checks the SHA-256 with .NET before msiexec /update runs, and reads the log for Return Value 3', () => {
