@@ -43,6 +43,11 @@ const FIX: Readonly<Record<string, string>> = {
     "The agent's result broke the protocol (the message names the field): fix or upgrade the agent, and check the server's state by hand",
   CMS_MOVE_FAILED:
     'Move the clustered mailbox server by hand (Move-ClusteredMailboxServer) and check the cluster',
+  REPLICATION_UNHEALTHY:
+    'A CCR storage group copy is not Healthy or too far behind: let replication catch up or repair it (Get-StorageGroupCopyStatus, Resume-StorageGroupCopy, Update-StorageGroupCopy)',
+  PRECHECK_POWERSHELL_VERSION:
+    'Put Windows PowerShell 2.0 on the server: install WMF 2.0 (KB 968930) over 1.0, or remove WMF 3.0 or later',
+  PRECHECK_NOT_ELEVATED: "Run the agent as SYSTEM or from an account with an elevated administrator's token",
   CLUSTER_GROUP_MOVE_FAILED:
     'Move "Cluster Group" off the node by hand (cluster.exe group "Cluster Group" /move:<node>)',
   CLUSTER_NO_UPDATED_NODE:
