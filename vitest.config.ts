@@ -8,12 +8,19 @@ const CHAOS = 'packages/*/test/chaos/**/*.chaos.test.ts';
 export default defineConfig({
   test: {
     reporters: ['default', './scripts/summary-reporter.ts'],
+    // Finds or installs redis-server, Chromium and pwsh and makes sure a Redis answers, or stops at once.
+    globalSetup: ['./scripts/test-preflight.ts'],
     projects: [
       {
         extends: true,
         test: {
           name: 'main',
-          include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'bench/**/*.test.ts'],
+          include: [
+            'packages/*/src/**/*.test.ts',
+            'packages/*/test/**/*.test.ts',
+            'bench/**/*.test.ts',
+            'scripts/**/*.test.ts',
+          ],
           exclude: ['**/node_modules/**', '**/dist/**', CHAOS],
           testTimeout: 20_000,
           hookTimeout: 30_000,

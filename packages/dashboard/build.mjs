@@ -7,7 +7,7 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 const dist = `${here}dist/`;
 await mkdir(dist, { recursive: true });
 
-await build({
+const result = await build({
   entryPoints: [`${here}src/web/app.ts`],
   outfile: `${dist}app.js`,
   bundle: true,
@@ -18,7 +18,18 @@ await build({
   legalComments: 'none',
   sourcemap: false,
   logLevel: 'warning',
+  metafile: true,
 });
+// The dashboard takes its names and tables from @exrollout/core ("sideEffects": false), never a library
+// behind them: a name imported from a file that builds TypeBox schemas would pull in all of TypeBox (900 KB).
+const bundled = Object.values(result.metafile.outputs).flatMap((output) =>
+  Object.entries(output.inputs).flatMap(([input, { bytesInOutput }]) => (bytesInOutput > 0 ? [input] : [])),
+);
+const libraries = new Set(
+  bundled.flatMap((input) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1] ?? []),
+);
+if (libraries.size > 0)
+  throw new Error(`the dashboard bundle must not include libraries, but has: ${[...libraries].join(', ')}`);
 await copyFile(`${here}src/web/index.html`, `${dist}index.html`);
 await copyFile(`${here}src/web/app.css`, `${dist}app.css`);
 

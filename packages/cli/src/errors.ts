@@ -50,6 +50,8 @@ export const API_EXIT = Object.freeze({
   REFUSED: 3,
   /** The server could not be reached. */
   UNREACHABLE: 4,
+  /** A watched rollout completed, but some of its servers failed. */
+  FAILURES: 5,
 });
 
 /** The server refused a request (4xx); the message is the API's own `CODE: message`. */
@@ -100,6 +102,17 @@ export class RolloutStoppedError extends CliError {
   }
 }
 
+/** A watched rollout completed with failures: every wave finished, but some servers failed (within the budget). */
+export class RolloutFailuresError extends CliError {
+  constructor(id: string, reason: string | null) {
+    super(
+      'CLI_ERR_ROLLOUT_FAILURES',
+      `rollout ${id} completed with failures${reason ? `: ${reason}` : ''}`,
+      API_EXIT.FAILURES,
+    );
+  }
+}
+
 /** A process to start (`exrollout server`, `exrollout agent`) cannot be found. */
 export class ProcessNotFoundError extends CliError {
   constructor(pkg: string, cause: unknown) {
@@ -112,4 +125,22 @@ function reason(cause: unknown): string {
   if (inner && typeof inner.code === 'string') return inner.code;
   if (inner && typeof inner.message === 'string') return inner.message;
   return cause instanceof Error ? cause.message : String(cause);
+}
+
+/** A program the demo or the tests need is missing and exrollout may not install it: the message is the one command. */
+export class ToolMissingError extends CliError {
+  constructor(code: 'CLI_ERR_REDIS_MISSING' | 'CLI_ERR_TOOL_MISSING', message: string) {
+    super(code, message, EXIT.USAGE);
+  }
+}
+
+/** Installing a missing program failed; the message gives the command to run by hand and why it failed. */
+export class InstallFailedError extends CliError {
+  constructor(what: string, command: string, why: string) {
+    super(
+      'CLI_ERR_INSTALL_FAILED',
+      `installing ${what} failed (${why}); run it by hand: ${command}`,
+      EXIT.USAGE,
+    );
+  }
 }

@@ -8,8 +8,8 @@ import { registerServers } from './commands/servers.js';
 import type { CliContext } from './context.js';
 import { list } from './options.js';
 
-/** Builds the `exrollout` command tree, writing to the context's streams. */
-export function buildProgram(context: CliContext): Command {
+/** Builds the `exrollout` command tree, writing to the context's streams; `json` makes usage errors JSON too. */
+export function buildProgram(context: CliContext, json = false): Command {
   const { out } = context;
   const program = new Command('exrollout')
     .description('Staged rollouts of Exchange Server 2007 update rollups (KB959241: SP1 Update Rollup 6).')
@@ -18,8 +18,9 @@ export function buildProgram(context: CliContext): Command {
     .configureOutput({
       writeOut: (text) => out.stdout.write(text),
       writeErr: (text) => out.stderr.write(text),
+      outputError: (text, write) => write(usageError(text, json)),
     })
-    .showHelpAfterError('(run with --help for usage)')
+    .showHelpAfterError(json ? false : '(run with --help for usage)')
     .enablePositionalOptions();
 
   program
@@ -47,14 +48,19 @@ export function buildProgram(context: CliContext): Command {
     )
     .action(async (options) => planCommand(options, out));
 
-  registerDemo(program, out, (code) => {
-    context.exitCode = code;
-  });
+  registerDemo(program, context);
   registerServers(program, context);
   registerRollouts(program, context);
   registerAdmin(program, context);
   registerProcesses(program, context);
   return program;
+}
+
+// Commander's usage errors read like every other error of the CLI (docs/cli.md, "Errors").
+function usageError(text: string, json: boolean): string {
+  const message = text.trim().replace(/^error: /, '');
+  if (json) return `${JSON.stringify({ error: { code: 'CLI_ERR_USAGE', message } })}\n`;
+  return `exrollout: ${message}\n`;
 }
 
 /** True for commander's own exits: help, version, and usage errors (already printed). */

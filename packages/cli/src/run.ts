@@ -13,7 +13,7 @@ export async function runCli(
   const json = args.includes('--json');
   const context = createContext(out, environment);
   try {
-    await buildProgram(context).parseAsync([...args], { from: 'user' });
+    await buildProgram(context, json).parseAsync([...args], { from: 'user' });
     return context.exitCode;
   } catch (error) {
     if (isCommanderExit(error)) return error.exitCode === 0 ? EXIT.OK : EXIT.USAGE;

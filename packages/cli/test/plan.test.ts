@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -10,6 +10,7 @@ import { runCli } from '../src/run.js';
 
 const repoRoot = join(import.meta.dirname, '..', '..', '..');
 const contoso = join(repoRoot, 'examples', 'contoso.json');
+const demoFleet = join(repoRoot, 'examples', 'demo-fleet.json');
 const cliMain = join(repoRoot, 'packages', 'cli', 'bin', 'exrollout.mjs');
 
 async function run(...args: string[]) {
@@ -48,6 +49,8 @@ describe('exrollout plan', () => {
     );
     expect(stdout).toMatch(/SEA-LEGACY01 +NOT_SP1 +On 8\.0\.685\.25/);
     expect(stdout).toMatch(/LON-HUB01 +ALREADY_CURRENT/);
+    expect(stdout).toMatch(/SEA-HUB03 +POWERSHELL_1 +Runs Windows PowerShell 1\.0/);
+    expect(stdout).toMatch(/LON-MBX02 +POWERSHELL_3_OR_LATER +Runs Windows PowerShell 3\.0/);
   });
 
   it('with --json prints exactly the plan object, and nothing else', async () => {
@@ -66,7 +69,7 @@ describe('exrollout plan', () => {
     const plan = JSON.parse(stdout) as RolloutPlan;
     const planned = plan.waves.flatMap((wave) => wave.servers.map((server) => server.name));
     expect(planned).toEqual(['SEA-CCR1-N2', 'SEA-CCR1-N1', 'SEA-HUB01']);
-    expect(plan.skipped.filter((entry) => entry.code === 'NOT_SELECTED')).toHaveLength(29);
+    expect(plan.skipped.filter((entry) => entry.code === 'NOT_SELECTED')).toHaveLength(31);
   });
 
   it('refuses an inventory with a bad field, naming the server and the field, and prints no plan', async () => {
@@ -77,6 +80,39 @@ describe('exrollout plan', () => {
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toContain('servers[0] "CAS01": build: must be a four-part build');
+  });
+
+  it("plans from a fleet-simulator scenario, the README's demo fleet, as from the inventory it describes", async () => {
+    const { code, stdout, stderr } = await run('plan', '-i', demoFleet, '--json');
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const scenario = JSON.parse(await readFile(demoFleet, 'utf8')) as { servers: Record<string, unknown>[] };
+    expect(scenario.servers.some((server) => server.behaviour !== undefined)).toBe(true);
+    const bare = scenario.servers.map(({ host: _host, behaviour: _behaviour, ...server }) => server);
+    const plain = await run('plan', '-i', await inventoryFile(JSON.stringify({ servers: bare })), '--json');
+    expect(JSON.parse(stdout)).toEqual(JSON.parse(plain.stdout));
+    expect((JSON.parse(stdout) as RolloutPlan).waves.flatMap((wave) => wave.servers).length).toBeGreaterThan(
+      20,
+    );
+  });
+
+  it("refuses a scenario whose simulation fields are wrong, as an inventory's problem", async () => {
+    const server = {
+      name: 'HUB01',
+      build: '8.1.336.1',
+      roles: ['HubTransport'],
+      behaviour: { installSecs: 1 },
+    };
+    const { code, stdout, stderr } = await run(
+      'plan',
+      '-i',
+      await inventoryFile(JSON.stringify({ servers: [server] })),
+    );
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(
+      /^exrollout: invalid inventory \(1 problem\):\nservers\[0\] "HUB01": behaviour\.installSecs: is not a known field\n$/,
+    );
   });
 
   it('refuses duplicate names that differ only in case', async () => {

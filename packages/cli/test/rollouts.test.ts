@@ -1,6 +1,6 @@
 import type { Fleet } from '@exrollout/fleet-sim';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fleetFor, SHA, sim } from '../../server/test/fleet-helpers.js';
+import { fleetFor, SHA, sim, writeEvents } from '../../server/test/fleet-helpers.js';
 import { api, startTestServer, type TestServer } from '../../server/test/helpers.js';
 import { cli, json } from './cli-helpers.js';
 
@@ -95,10 +95,10 @@ describe('exrollout rollouts', () => {
     ).toEqual(trail.events);
   });
 
-  it('watch stops with exit code 3 at an approval gate; approve and abort act on it', async () => {
+  it('watch --stop-at-gate stops with exit code 3 at an approval gate; approve and abort act on it', async () => {
     const id = await create('--approval', '--servers', 'CAS-EXT1,CAS-INT1');
     expect((await run('rollouts', 'start', id)).code).toBe(0);
-    const watched = await run('rollouts', 'watch', id);
+    const watched = await run('rollouts', 'watch', id, '--stop-at-gate');
     expect(watched.code).toBe(3);
     expect(watched.stdout).toMatch(
       new RegExp(
@@ -121,6 +121,33 @@ describe('exrollout rollouts', () => {
     expect(rollback.stderr).toMatch(/^exrollout: SRV_ERR_AUTH_REQUIRED: /);
     const missing = await run('rollouts', 'rollback', id);
     expect(missing.code).toBe(2);
+  });
+
+  it('events prints the whole trail of a long rollout, page by page, and says how many events there are', async () => {
+    const id = await create('--no-approval', '--servers', 'HUB1');
+    await writeEvents(server, id, 10_500);
+    expect((await run('rollouts', 'start', id)).code).toBe(0);
+    expect((await run('rollouts', 'watch', id)).code).toBe(0);
+    const page = (await api(server, 'GET', `/api/v1/rollouts/${id}/events?limit=1`, server.admin)).body;
+    const total = Number(page.total);
+    expect(total).toBeGreaterThan(10_500);
+
+    const printed = await run('rollouts', 'events', id);
+    const lines = printed.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(total + 2);
+    expect(lines[1]).toMatch(/rollout\.created/);
+    expect(lines.at(-2)).toMatch(/rollout\.completed/);
+    expect(lines.at(-1)).toBe(`${total.toLocaleString('en-US')} events`);
+    const about = await run('rollouts', 'events', id, '--server', 'HUB1');
+    expect(about.stdout.trimEnd().split('\n').at(-1)).toMatch(
+      new RegExp(`^\\d+ events about HUB1 \\(${total.toLocaleString('en-US')} events in the trail\\)$`),
+    );
+    const all = json<{ events: { type: string }[]; next: null; total: number; dropped: number }>(
+      await run('rollouts', 'events', id, '--json'),
+    );
+    expect(all).toMatchObject({ next: null, total, dropped: 0 });
+    expect(all.events).toHaveLength(total);
+    expect(all.events.at(-1)?.type).toBe('rollout.completed');
   });
 
   it('create needs a package hash or a policy file', async () => {

@@ -81,6 +81,11 @@ describe('exrollout servers and compliance', () => {
     const result = await run('servers', 'show', 'NOPE1');
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/^exrollout: SRV_ERR_NOT_FOUND: /);
+    const refused = await cli(server, 'exo_wrong', 'servers', 'list');
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toMatch(
+      /^exrollout: SRV_ERR_AUTH_REQUIRED: the operator API token was refused: it is unknown or revoked/,
+    );
     const bad = await cli(server, 'exo_wrong', 'servers', 'list', '--json');
     expect(bad.code).toBe(3);
     expect(JSON.parse(bad.stderr)).toMatchObject({
@@ -104,5 +109,79 @@ describe('exrollout servers and compliance', () => {
     const body = JSON.parse(stdout) as { total: number; servers: { name: string }[] };
     expect(body.total).toBe(4);
     expect(body.servers.map((s) => s.name)).toEqual(['CAS1', 'HUB1', 'NEW1', 'OLD1']);
+  });
+});
+
+describe('exrollout servers pin and unpin', () => {
+  let operatorToken = '';
+  let viewerToken = '';
+  beforeAll(async () => {
+    operatorToken = (await server.tokens.createOperatorToken('ops', 'operator')).token;
+    viewerToken = (await server.tokens.createOperatorToken('noc', 'viewer')).token;
+  });
+  const asOperator = (...args: string[]) => cli(server, operatorToken, ...args);
+
+  it('pins a CAS its agent reports Internet-facing internal, and shows who pinned it', async () => {
+    const pinned = await asOperator(
+      'servers',
+      'pin',
+      'cas1',
+      '--internal',
+      '--reason',
+      'behind the ISA array',
+    );
+    expect(pinned.stderr).toBe('');
+    expect(pinned.code).toBe(0);
+    expect(pinned.stdout).toMatch(
+      /^Pinned CAS1 internal by ops at \d{4}-\d\d-\d\dT\S+ \(behind the ISA array\): plans put it in wave cas-internal\.\n$/,
+    );
+    const shown = await run('servers', 'show', 'CAS1');
+    expect(shown.stdout).toMatch(
+      /Internet-facing +no \(pinned by ops at \S+; agent reports yes\): behind the ISA array/,
+    );
+  });
+
+  it('with --json prints the pin as the API answers it', async () => {
+    const result = await asOperator('servers', 'pin', 'CAS1', '--internet-facing', '--json');
+    expect(result.code).toBe(0);
+    const pin = json(result);
+    expect(pin).toEqual({
+      name: 'CAS1',
+      internetFacing: true,
+      pinnedBy: 'ops',
+      pinnedAt: expect.any(String),
+    });
+    const served = await api(server, 'GET', '/api/v1/servers/CAS1', server.admin);
+    expect(served.body.internetFacingPin).toEqual(pin);
+  });
+
+  it('refuses without exactly one of --internet-facing and --internal (exit 2), as a viewer or on a Hub server (exit 3)', async () => {
+    const neither = await asOperator('servers', 'pin', 'CAS1');
+    expect(neither.code).toBe(2);
+    expect(neither.stderr).toBe('exrollout: servers pin needs --internet-facing or --internal\n');
+    const both = await asOperator('servers', 'pin', 'CAS1', '--internet-facing', '--internal');
+    expect(both.code).toBe(2);
+    const viewer = await cli(server, viewerToken, 'servers', 'pin', 'CAS1', '--internal');
+    expect(viewer.code).toBe(3);
+    expect(viewer.stderr).toMatch(/^exrollout: SRV_ERR_AUTH_FORBIDDEN: /);
+    const hub = await asOperator('servers', 'pin', 'HUB1', '--internet-facing', '--json');
+    expect(hub.code).toBe(3);
+    expect(JSON.parse(hub.stderr)).toMatchObject({
+      error: { code: 'CLI_ERR_API_REFUSED', status: 409, api: { code: 'SRV_ERR_SERVER_NOT_CLIENT_ACCESS' } },
+    });
+  });
+
+  it('unpins it; a second unpin is refused with exit code 3', async () => {
+    const unpinned = await asOperator('servers', 'unpin', 'CAS1');
+    expect(unpinned.code).toBe(0);
+    expect(unpinned.stdout).toBe(
+      "Unpinned CAS1: its agent's report decides whether it is Internet-facing again.\n",
+    );
+    expect((await run('servers', 'show', 'CAS1')).stdout).toMatch(/Internet-facing +yes\n/);
+    const again = await asOperator('servers', 'unpin', 'CAS1', '--json');
+    expect(again.code).toBe(3);
+    expect(JSON.parse(again.stderr)).toMatchObject({
+      error: { status: 404, api: { code: 'SRV_ERR_NOT_FOUND' } },
+    });
   });
 });

@@ -24,6 +24,7 @@ const rollout: RolloutView = {
   currentWave: 1,
   counts: { pending: 1, running: 1, succeeded: 2 },
   kind: 'rollout',
+  failures: [],
   skipped: [],
   excluded: [],
   waves: [
@@ -58,5 +59,16 @@ describe('the rollouts watch view', () => {
     expect(lines.get('server:CAS3')).toBe('CAS3: running install: installing (50%)');
     expect(lines.has('server:CAS4')).toBe(false);
     expect(lines.get('wave:cas-internal')).toBe('wave 2/2 cas-internal: running 0/2 done');
+  });
+
+  it('says, at an approval gate, who the watch waits for', () => {
+    const gate = { ...rollout, state: 'awaiting-approval', reason: 'wave 2 (cas-internal) needs approval' };
+    expect(watchFrame(gate, 120)[1]).toBe(
+      'waiting for an approver: exrollout rollouts approve r-0123456789 (Ctrl-C stops watching)',
+    );
+    expect(statusLines(gate).get('gate')).toBe(
+      'waiting for an approver: exrollout rollouts approve r-0123456789 (Ctrl-C stops watching)',
+    );
+    expect(statusLines(rollout).has('gate')).toBe(false);
   });
 });

@@ -1,3 +1,4 @@
+export { OPERATOR_ROLES, type OperatorRole, roleAllows } from './auth/roles.js';
 export {
   assertExhaustive,
   CoreError,
@@ -10,6 +11,7 @@ export {
 } from './errors.js';
 export {
   type Build,
+  canonicalBuild,
   compareBuilds,
   formatBuild,
   formatBuildLong,
@@ -41,10 +43,10 @@ export {
   RESERVED_COMPUTER_NAMES,
   RESERVED_DEVICE_NAMES,
 } from './inventory/computer-name.js';
+export { EXCHANGE_ROLES } from './inventory/roles.js';
 export {
   BuildString,
   ClusterMembership,
-  EXCHANGE_ROLES,
   ExchangeRole,
   Inventory,
   InventoryServer,
@@ -52,12 +54,15 @@ export {
 } from './inventory/schema.js';
 export { checkInventory, checkServer, parseInventory } from './inventory/validate.js';
 export { type Eligibility, eligibility } from './planner/eligibility.js';
+export { STEP_NAMES, WAVE_NAMES } from './planner/names.js';
 export { planRollout } from './planner/plan.js';
 export {
   EXCLUSION_CODES,
   ExcludedServer,
   ExclusionCode,
+  InternetFacingPin,
   PlannedServer,
+  type PlanPin,
   type PlanPolicy,
   PlanSelection,
   PlanStep,
@@ -66,12 +71,10 @@ export {
   SKIP_CODES,
   SkipCode,
   SkippedServer,
-  STEP_NAMES,
-  WAVE_NAMES,
   WaveName,
 } from './planner/schema.js';
 export { describeSelection, selectedNames } from './planner/selection.js';
-export { stepsFor, waveOf } from './planner/steps.js';
+export { stepsFor, waveOf, waveReason } from './planner/steps.js';
 export {
   type Decoded,
   decodeAgentMessage,
@@ -98,12 +101,19 @@ export {
   decideDispatch,
 } from './rollout/dispatch.js';
 export {
+  type FailureContext,
+  type FailureGroup,
+  nextStepFor,
+  summariseFailures,
+} from './rollout/failures.js';
+export {
   FailureBudget,
   MaintenanceWindow,
   RolloutPolicy,
   WEEKDAYS,
 } from './rollout/policy.js';
 export {
+  ENDED_ROLLOUT_STATES,
   isFinished,
   ROLLOUT_STATES,
   type RolloutState,
@@ -123,3 +133,4 @@ export {
   type UpdatePackage,
   type UpdateRollup,
 } from './updates/catalog.js';
+export { COMPLIANCE_STATUSES, type ComplianceStatus } from './updates/compliance.js';

@@ -8,8 +8,8 @@ import { promisify } from 'node:util';
 import type { Fleet } from '@exrollout/fleet-sim';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cluster, fleetFor, SHA, sim } from '../../server/test/fleet-helpers.js';
-import { startTestServer, type TestServer } from '../../server/test/helpers.js';
+import { cluster, createRollout, fleetFor, SHA, sim, writeEvents } from '../../server/test/fleet-helpers.js';
+import { api, startTestServer, type TestServer } from '../../server/test/helpers.js';
 import { DASHBOARD_DIST } from '../src/node.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -96,7 +96,9 @@ describe('the dashboard in Chromium', () => {
     await page.goto(`${server.url}/`);
     await page.getByLabel('Operator API token').fill('exo_not-a-token');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect.poll(() => page.locator('#login-error').textContent()).toContain('SRV_ERR_AUTH_REQUIRED');
+    await expect
+      .poll(() => page.locator('#login-error').textContent())
+      .toContain('the operator API token was refused');
     await shot(page, 'login');
     await page.getByLabel('Operator API token').fill(server.admin);
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -143,4 +145,57 @@ describe('the dashboard in Chromium', () => {
       'server.succeeded',
     );
   }, 150_000);
+
+  it('shows the end of a trail of more than 10,000 events and how many there are', async () => {
+    const id = await createRollout(server, { approvalRequired: false }, { names: ['HUB2'] });
+    await writeEvents(server, id, 10_500);
+    await api(server, 'POST', `/api/v1/rollouts/${id}/start`, server.admin, {});
+    const page = await (browser as BrowserContext).newPage();
+    await page.goto(`${server.url}/`);
+    await page.getByLabel('Operator API token').fill(server.admin);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Fleet' }).waitFor();
+    await page.goto(`${server.url}/#/rollouts/${id}`);
+    await stateBadge(page, 'completed').waitFor();
+    const total = Number(
+      (await api(server, 'GET', `/api/v1/rollouts/${id}/events?limit=1`, server.admin)).body.total,
+    );
+    const trail = page.locator('section.trail table');
+    await expect
+      .poll(() => trail.locator('caption').textContent())
+      .toBe(`Audit trail: ${total.toLocaleString('en-US')} events, newest 100 shown (newest first)`);
+    expect(await trail.locator('tbody tr').first().textContent()).toContain('rollout.completed');
+    await page.getByRole('button', { name: `Show all ${total.toLocaleString('en-US')} events` }).click();
+    await expect.poll(() => trail.locator('tbody tr').count(), { timeout: 10_000 }).toBe(total);
+    expect(await trail.locator('tbody tr').last().textContent()).toContain('rollout.created');
+  }, 60_000);
+
+  it('shows a rollout that completed with failures with its own badge and the failures by code', async () => {
+    const failing = await fleetFor(server, {
+      servers: [sim('HUB9', ['HubTransport'], { behaviour: { installFails: 'msi-return-value-3' } })],
+    });
+    try {
+      await expect.poll(async () => (await server.inventory.get('HUB9')) !== undefined).toBe(true);
+      const id = await createRollout(
+        server,
+        { approvalRequired: false, failureBudget: { overall: { count: 1 } } },
+        { names: ['HUB9'] },
+      );
+      await api(server, 'POST', `/api/v1/rollouts/${id}/start`, server.admin, {});
+      const page = await (browser as BrowserContext).newPage();
+      await page.goto(`${server.url}/`);
+      await page.getByLabel('Operator API token').fill(server.admin);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: 'Fleet' }).waitFor();
+      await page.goto(`${server.url}/#/rollouts/${id}`);
+      await stateBadge(page, 'completed-with-failures').waitFor({ timeout: 20_000 });
+      const section = page.getByRole('region', { name: 'Failures' });
+      expect(await section.textContent()).toMatch(
+        /Failures \(1\), by error codeINSTALL_FAILED \(1\): HUB9Next: The MSI rolled itself back/,
+      );
+      await shot(page, 'completed-with-failures');
+    } finally {
+      await failing.stop();
+    }
+  }, 60_000);
 });

@@ -23,6 +23,7 @@ import { adminRoutes } from './routes/admin.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { meRoutes } from './routes/me.js';
 import { OpenStreams } from './routes/open-streams.js';
+import { pinRoutes } from './routes/pins.js';
 import { planRoutes } from './routes/plans.js';
 import { rolloutRoutes } from './routes/rollouts.js';
 import { serverRoutes } from './routes/servers.js';
@@ -85,6 +86,7 @@ export async function buildServer(deps: AppDeps): Promise<ExrolloutServer> {
     bus,
     queue,
     logger: logger.child({ component: 'engine' }),
+    eventsMax: config.auditEventsMax,
     deliverLocally: (name, message) => connections.get(name)?.send(message) ?? false,
   });
   engine.start();
@@ -95,6 +97,7 @@ export async function buildServer(deps: AppDeps): Promise<ExrolloutServer> {
   await securityHeaders(app, { tls: Boolean(config.tlsCertFile && config.tlsKeyFile) });
   await openApi(app, SERVER_VERSION);
   await app.register(async (scope) => serverRoutes(scope, { inventory, auth }));
+  await app.register(async (scope) => pinRoutes(scope, { inventory, auth }));
   await app.register(async (scope) => adminRoutes(scope, { inventory, auth, bus }));
   const streams = new OpenStreams();
   const stopEndingStreams = bus.subscribe((message) => {
@@ -112,7 +115,8 @@ export async function buildServer(deps: AppDeps): Promise<ExrolloutServer> {
       bus,
       commands: engine,
       inventoryLimiter: new InventoryLimiter(redis, keys.prefix, config),
-      outstandingFor: (name) => engine.outstandingFor(name),
+      agentConnected: (name) => engine.agentConnected(name),
+      agentDisconnected: (name, code) => engine.agentDisconnected(name, code),
       registry: connections,
       serverVersion: SERVER_VERSION,
     }),
@@ -132,6 +136,8 @@ export async function buildServer(deps: AppDeps): Promise<ExrolloutServer> {
   });
   app.addHook('onClose', async () => {
     await queue.close();
+    // Changes still being applied (a last agent message) finish before the caller lets go of Redis.
+    await engine.idle();
     await bus.close();
   });
   return { app, inventory, tokens, connections, engine };

@@ -38,6 +38,8 @@ export const ServerConfig = Type.Object({
   jobConcurrency: Type.Integer({ minimum: 1, maximum: 1000 }),
   /** How long an engine job stays locked to an instance; a dead instance's jobs move on after it. @default 30000 */
   jobLockMs: Type.Integer({ minimum: 1000, maximum: 600_000 }),
+  /** Audit events kept per rollout; older ones are dropped, and every page of the trail says how many. @default 100000 */
+  auditEventsMax: Type.Integer({ minimum: 100, maximum: 10_000_000 }),
   /** Failed authentications one client address may make within the window before it is refused. @default 20 */
   authFailureLimit: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
   /** The window over which failed authentications are counted, in seconds. @default 300 */
@@ -69,6 +71,7 @@ const ENV = {
   maxInvalidMessages: 'EXR_MAX_INVALID_MESSAGES',
   jobConcurrency: 'EXR_JOB_CONCURRENCY',
   jobLockMs: 'EXR_JOB_LOCK_MS',
+  auditEventsMax: 'EXR_AUDIT_EVENTS_MAX',
   authFailureLimit: 'EXR_AUTH_FAILURE_LIMIT',
   authFailureWindowSeconds: 'EXR_AUTH_FAILURE_WINDOW_SECONDS',
   authBlockSeconds: 'EXR_AUTH_BLOCK_SECONDS',
@@ -88,6 +91,7 @@ const NUMERIC = new Set<keyof ServerConfig>([
   'maxInvalidMessages',
   'jobConcurrency',
   'jobLockMs',
+  'auditEventsMax',
   'authFailureLimit',
   'authFailureWindowSeconds',
   'authBlockSeconds',
@@ -115,6 +119,7 @@ export function loadConfig(
     maxInvalidMessages: 10,
     jobConcurrency: 16,
     jobLockMs: 30_000,
+    auditEventsMax: 100_000,
     authFailureLimit: 20,
     authFailureWindowSeconds: 300,
     authBlockSeconds: 900,

@@ -27,6 +27,12 @@ export class ConfigError extends ServerError {
 export const unauthorized = (message = 'an operator API token is required: Authorization: Bearer <token>') =>
   new ServerError('SRV_ERR_AUTH_REQUIRED', 401, message);
 
+/** An operator token was presented and refused: unknown, revoked, or another kind of secret. */
+export const tokenRefused = () =>
+  unauthorized(
+    'the operator API token was refused: it is unknown or revoked (an agent credential or enrolment token is not one)',
+  );
+
 /** Too many failed authentications from one client address: refused, whatever it presents, for a while. */
 export class AuthRateLimitedError extends ServerError {
   constructor(readonly retryAfterSeconds: number) {
@@ -60,4 +66,12 @@ export const enrolNameTaken = (name: string) =>
     'SRV_ERR_ENROL_NAME_TAKEN',
     409,
     `server ${name} is already enrolled; an admin must revoke it (DELETE /api/v1/agents/${name}) or issue a re-enrolment token`,
+  );
+
+/** An Internet-facing pin asked for a server that runs no Client Access role: the flag means nothing there. */
+export const notClientAccess = (name: string, roles: readonly string[]) =>
+  new ServerError(
+    'SRV_ERR_SERVER_NOT_CLIENT_ACCESS',
+    409,
+    `server ${name} runs ${roles.join(', ')}, not Client Access: only a Client Access server can be pinned Internet-facing or internal`,
   );

@@ -4,6 +4,7 @@ import { buildServer } from './app.js';
 import { ROLES, type Role } from './auth/roles.js';
 import { loadConfig } from './config.js';
 import { ServerError } from './errors.js';
+import { listenOn } from './listen.js';
 import { createRootLogger } from './logger.js';
 import { connectRedis, redactUrl } from './redis.js';
 import { redisKeys } from './redis-keys.js';
@@ -27,7 +28,14 @@ async function start(): Promise<number> {
   const logger = createRootLogger(config.logLevel);
   const redis = await connectRedis(config.redisUrl);
   const server = await buildServer({ config, logger, redis });
-  const address = await server.app.listen({ host: config.host, port: config.port });
+  const address = await listenOn(server.app, config.host, config.port, 'set EXR_PORT (or EXR_HOST)').catch(
+    async (error: unknown) => {
+      // Closed first, or the workers and the Redis connection would keep a server that cannot listen alive.
+      await server.app.close();
+      await redis.quit();
+      throw error;
+    },
+  );
   logger.info(
     { address, redis: redactUrl(config.redisUrl), instance: config.instanceId },
     'exrollout server listening',

@@ -7,6 +7,8 @@ export interface RedisKeys {
   server(name: string): string;
   /** List: the server's build changes, newest first. */
   history(name: string): string;
+  /** Hash: lower-cased server name → its operator's Internet-facing pin (JSON); at most one per server. */
+  readonly internetFacingPins: string;
   /** Sorted set: online servers scored by the time they were last heard from (ms). */
   readonly lastSeen: string;
   /** Hash with a TTL: one enrolment token, by its SHA-256. */
@@ -53,6 +55,7 @@ export function redisKeys(prefix: string): RedisKeys {
     servers: `${prefix}servers`,
     server: (name: string) => `${prefix}server:${lower(name)}`,
     history: (name: string) => `${prefix}history:${lower(name)}`,
+    internetFacingPins: `${prefix}pins:internet-facing`,
     lastSeen: `${prefix}lastseen`,
     enrolToken: (hash: string) => `${prefix}enrol:${hash}`,
     agent: (name: string) => `${prefix}agent:${lower(name)}`,

@@ -1,9 +1,17 @@
-import { eligibility, identifyBuild, normalizeBuild, releaseLabel, type UpdateRollup } from '@exrollout/core';
+import {
+  COMPLIANCE_STATUSES,
+  eligibility,
+  InternetFacingPin,
+  identifyBuild,
+  normalizeBuild,
+  releaseLabel,
+  type UpdateRollup,
+} from '@exrollout/core';
 import Type, { type Static } from 'typebox';
 import type { ServerRecord } from './stores/inventory-store.js';
 
 /** Where a server stands against an update. */
-export const ComplianceStatus = Type.Enum(['current', 'needs-update', 'excluded']);
+export const ComplianceStatus = Type.Enum(COMPLIANCE_STATUSES);
 export type ComplianceStatus = Static<typeof ComplianceStatus>;
 
 /** A server's compliance with one update, with the planner's code and reason when it is excluded. */
@@ -25,7 +33,16 @@ export const ServerView = Type.Object({
     description: 'Release label such as "SP1 RU4"; null when the build is unknown.',
   }),
   roles: Type.Array(Type.String()),
-  internetFacing: Type.Optional(Type.Boolean()),
+  internetFacing: Type.Optional(
+    Type.Boolean({
+      description:
+        "Client Access only: Internet-facing as the planner sees it: the operator's pin when there is one, else the agent's report (OWA ExternalUrl set).",
+    }),
+  ),
+  internetFacingPin: Type.Optional(InternetFacingPin),
+  reportedInternetFacing: Type.Optional(
+    Type.Boolean({ description: "When pinned: what the server's agent reports, which the pin overrides." }),
+  ),
   cluster: Type.Optional(
     Type.Object({
       type: Type.String(),
@@ -49,7 +66,7 @@ export function rollupLabel(build: string): string | null {
   return identity.kind === 'release' ? releaseLabel(identity.release) : null;
 }
 
-/** Where a server stands against an update, judged from its build alone. */
+/** Where a server stands against an update, judged from its own report (build, PowerShell version) alone. */
 export function complianceOf(record: ServerRecord, update: UpdateRollup): Compliance {
   const verdict = eligibility(record.report, update);
   if (verdict.kind === 'current') return { update: update.id, status: 'current' };
@@ -57,8 +74,8 @@ export function complianceOf(record: ServerRecord, update: UpdateRollup): Compli
   return { update: update.id, status: 'excluded', code: verdict.code, reason: verdict.reason };
 }
 
-/** The API view of a stored server. */
-export function serverView(record: ServerRecord, update: UpdateRollup): ServerView {
+/** The API view of a stored server, with its operator's Internet-facing pin if it has one. */
+export function serverView(record: ServerRecord, update: UpdateRollup, pin?: InternetFacingPin): ServerView {
   const { report } = record;
   return {
     name: report.name,
@@ -67,7 +84,7 @@ export function serverView(record: ServerRecord, update: UpdateRollup): ServerVi
     build: normalizeBuild(report.build),
     rollup: rollupLabel(report.build),
     roles: [...report.roles],
-    ...(report.internetFacing !== undefined ? { internetFacing: report.internetFacing } : {}),
+    ...internetFacingView(report.internetFacing, pin),
     ...(report.cluster ? { cluster: { ...report.cluster } } : {}),
     ...(report.interimUpdates ? { interimUpdates: [...report.interimUpdates] } : {}),
     ...(report.owaCustomized !== undefined ? { owaCustomized: report.owaCustomized } : {}),
@@ -75,5 +92,14 @@ export function serverView(record: ServerRecord, update: UpdateRollup): ServerVi
     firstSeen: record.firstSeen,
     lastSeen: record.lastSeen,
     compliance: complianceOf(record, update),
+  };
+}
+
+function internetFacingView(reported: boolean | undefined, pin: InternetFacingPin | undefined) {
+  if (!pin) return reported === undefined ? {} : { internetFacing: reported };
+  return {
+    internetFacing: pin.internetFacing,
+    internetFacingPin: pin,
+    ...(reported === undefined ? {} : { reportedInternetFacing: reported }),
   };
 }

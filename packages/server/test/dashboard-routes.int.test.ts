@@ -21,9 +21,16 @@ describe('GET /api/v1/me, POST /api/v1/plans, the dashboard at /', () => {
     const me = await api(server, 'GET', '/api/v1/me', viewer.token);
     expect(me).toEqual({ status: 200, body: { id: viewer.id, name: 'vera', role: 'viewer' } });
     expect((await api(server, 'GET', '/api/v1/me', server.admin)).body.role).toBe('admin');
-    expect((await api(server, 'GET', '/api/v1/me')).body.code).toBe('SRV_ERR_AUTH_REQUIRED');
+    const none = await api(server, 'GET', '/api/v1/me');
+    expect(none.body).toMatchObject({ code: 'SRV_ERR_AUTH_REQUIRED' });
+    expect(none.body.message).toMatch(/^an operator API token is required/);
     const wrong = await api(server, 'GET', '/api/v1/me', 'exo_nope');
     expect(wrong.status).toBe(401);
+    expect(wrong.body).toMatchObject({ code: 'SRV_ERR_AUTH_REQUIRED' });
+    expect(wrong.body.message).toMatch(/^the operator API token was refused: it is unknown or revoked/);
+    await server.tokens.revokeOperatorToken(viewer.id);
+    const revoked = await api(server, 'GET', '/api/v1/me', viewer.token);
+    expect(revoked.body.message).toMatch(/^the operator API token was refused/);
   });
 
   it('previews the plan of the live inventory for a viewer, with the selection', async () => {

@@ -104,6 +104,7 @@ export interface TestRollout {
       attempt: number;
     }[];
   }[];
+  failures: { code: string; count: number; servers: string[]; next: string }[];
 }
 
 /** GET the rollout. */
@@ -130,21 +131,50 @@ export async function until(
   return last as TestRollout;
 }
 
-/** The audit events of a rollout. */
-export async function events(
-  server: Operator,
+/** One audit event as the tests read it. */
+export interface TestEvent {
+  id: string;
+  at: string;
+  type: string;
+  message: string;
+  server?: string;
+  actor: string;
+  data?: Record<string, unknown>;
+}
+
+/** Every audit event of a rollout, oldest first, page by page to the end of its trail. */
+export async function events(server: Operator, id: string): Promise<TestEvent[]> {
+  const list: TestEvent[] = [];
+  for (let after = ''; ; ) {
+    const path = `/api/v1/rollouts/${id}/events?limit=10000${after ? `&after=${after}` : ''}`;
+    const page = (await api(server, 'GET', path, server.admin)).body as unknown as {
+      events: TestEvent[];
+      next: string | null;
+    };
+    list.push(...page.events);
+    if (!page.next) return list;
+    after = page.next;
+  }
+}
+
+/** Appends `count` events about `server` to a rollout's trail, as a rollout of thousands of servers writes them. */
+export async function writeEvents(
+  target: Pick<TestServer, 'engine'>,
   id: string,
-): Promise<
-  {
-    at: string;
-    type: string;
-    message: string;
-    server?: string;
-    actor: string;
-    data?: Record<string, unknown>;
-  }[]
-> {
-  return (await api(server, 'GET', `/api/v1/rollouts/${id}/events`, server.admin)).body.events as never;
+  count: number,
+  server = 'OTHER',
+): Promise<void> {
+  const at = new Date().toISOString();
+  for (let done = 0; done < count; done += 2000)
+    await target.engine.store.commit(id, {
+      events: Array.from({ length: Math.min(2000, count - done) }, (_, i) => ({
+        at,
+        actor: 'exrollout',
+        type: 'server.step-started',
+        message: `event ${done + i}`,
+        server,
+      })),
+    });
 }
 
 /** Server name → the interval it ran, from the audit events. */

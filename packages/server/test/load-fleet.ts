@@ -87,19 +87,18 @@ export interface AuditEvent {
   readonly data?: { readonly step?: string; readonly [key: string]: unknown };
 }
 
-/** Every audit event of a rollout, oldest first, following the API's pages of 10,000. */
+/** Every audit event of a rollout, oldest first, following the API's pages to the end of the trail. */
 export async function allEvents(
   server: { readonly url: string; readonly admin: string },
   id: string,
 ): Promise<AuditEvent[]> {
   const list: AuditEvent[] = [];
   for (let after = ''; ; ) {
-    const query = after ? `?after=${after}` : '';
-    const page = (await api(server, 'GET', `/api/v1/rollouts/${id}/events${query}`, server.admin)).body
-      .events as unknown as AuditEvent[];
-    list.push(...page);
-    const last = page.at(-1);
-    if (page.length < 10_000 || !last) return list;
-    after = last.id;
+    const query = `?limit=10000${after ? `&after=${after}` : ''}`;
+    const page = (await api(server, 'GET', `/api/v1/rollouts/${id}/events${query}`, server.admin))
+      .body as unknown as { events: AuditEvent[]; next: string | null };
+    list.push(...page.events);
+    if (!page.next) return list;
+    after = page.next;
   }
 }

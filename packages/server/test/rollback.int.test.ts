@@ -101,6 +101,22 @@ describe('rolling back KB959241', () => {
     );
   });
 
+  it('names the build a server went back to in its one canonical form, whatever form its agent reports', async () => {
+    fleet = await fleetFor(server, {
+      servers: [sim('HUB1', ['HubTransport'], { build: '08.01.0278.002' })],
+    });
+    const id = await completedRollout();
+    await until(server, id, ['completed']);
+    const child = String((await post(`/api/v1/rollouts/${id}/rollback`, { reason: 'test' })).body.rollbackId);
+    const parent = await until(server, id, ['rolled-back']);
+    expect(parent.waves[2]?.servers[0]).toMatchObject({ state: 'rolled-back', toBuild: '8.1.278.2' });
+    expect((await rollout(server, child)).waves[0]?.servers[0]?.toBuild).toBe('8.1.278.2');
+    const backOn = (await events(server, id)).filter((e) => e.type === 'server.rolled-back');
+    expect(backOn.map((e) => e.message)).toEqual([expect.stringMatching(/^HUB1 is back on 8\.1\.278\.2 /)]);
+    expect((await api(server, 'GET', '/api/v1/servers/HUB1', server.admin)).body.build).toBe('8.1.278.2');
+    expect(await liveBuild('HUB1')).toBe('8.1.278.2');
+  });
+
   it('rolls back one failed server and leaves the rollout halted for the operator', async () => {
     fleet = await fleetFor(server, {
       servers: [
@@ -166,11 +182,14 @@ describe('rolling back KB959241', () => {
       concurrency: 1,
       failureBudget: { overall: { count: 1 } },
     });
-    const done = await until(server, id, ['completed'], 30_000);
+    const done = await until(server, id, ['completed-with-failures'], 30_000);
     expect(done.waves[2]?.servers.find((s) => s.name === 'HUB1')).toMatchObject({
       state: 'rolled-back',
       error: { code: 'SERVICES_NOT_STARTED' },
     });
+    expect(done.failures).toEqual([
+      expect.objectContaining({ code: 'SERVICES_NOT_STARTED', count: 1, servers: ['HUB1'] }),
+    ]);
     expect(done.waves[2]?.servers.find((s) => s.name === 'HUB2')?.state).toBe('succeeded');
     await eventually(async () => (await liveBuild('HUB1')) === '8.1.311.3', 5000, 'HUB1 back on RU4');
   });

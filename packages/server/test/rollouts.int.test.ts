@@ -8,6 +8,7 @@ import {
   intervals,
   maxOverlap,
   rollout,
+  SHA,
   sim,
   until,
 } from './fleet-helpers.js';
@@ -185,6 +186,77 @@ describe('a staged rollout of KB959241', () => {
     expect(done.counts).toMatchObject({ succeeded: 3, skipped: 1, failed: 0 });
   });
 
+  it('ends a rollout in which servers failed within the budget completed-with-failures, with the failures by code', async () => {
+    fleet = await fleetFor(server, {
+      servers: [
+        sim('HUB1', ['HubTransport'], { behaviour: { installFails: 'msi-return-value-3' } }),
+        sim('HUB2', ['HubTransport']),
+        sim('HUB3', ['HubTransport'], { behaviour: { installFails: 'msi-return-value-3' } }),
+        sim('HUB4', ['HubTransport'], { behaviour: { servicesFailToStart: true } }),
+        sim('HUB5', ['HubTransport']),
+      ],
+    });
+    const id = await createRollout(server, {
+      approvalRequired: false,
+      concurrency: 2,
+      remedyKb944752: false,
+      failureBudget: { overall: { count: 3 } },
+    });
+    await act(id, 'start');
+    const done = await until(server, id, ['completed-with-failures', 'completed', 'halted'], 30_000);
+    expect(done.state).toBe('completed-with-failures');
+    expect(done.reason).toBe('3 of 5 servers failed');
+    expect(done.counts).toMatchObject({ succeeded: 2, failed: 3 });
+    expect(done.failures).toEqual([
+      {
+        code: 'INSTALL_FAILED',
+        count: 2,
+        servers: ['HUB1', 'HUB3'],
+        next: expect.stringMatching(/"Return Value 3".*include the servers in a new rollout/),
+      },
+      {
+        code: 'SERVICES_NOT_STARTED',
+        count: 1,
+        servers: ['HUB4'],
+        next: expect.stringContaining('KB 944752'),
+      },
+    ]);
+    const list = await events(server, id);
+    expect(list.at(-1)).toMatchObject({
+      type: 'rollout.completed-with-failures',
+      message: 'every wave has finished; 3 of 5 servers failed',
+    });
+    expect(list.some((e) => e.type === 'rollout.completed')).toBe(false);
+    // Its failed servers may go into a new rollout: this one covers them no more.
+    expect(
+      (
+        await api(server, 'POST', '/api/v1/rollouts', server.admin, {
+          policy: { packageSha256: { x64: SHA } },
+          selection: { names: ['HUB1'] },
+        })
+      ).status,
+    ).toBe(201);
+  });
+
+  it('skips empty waves: a rollout of Hub servers only needs no approval, and its trail says the waves were skipped', async () => {
+    fleet = await fleetFor(server, {
+      servers: [sim('HUB1', ['HubTransport']), sim('HUB2', ['HubTransport'])],
+    });
+    const id = await createRollout(server, { concurrency: 2, soakSeconds: 3600 });
+    await act(id, 'start');
+    const done = await until(server, id, ['completed'], 20_000);
+    expect(done.waves.map((wave) => wave.state)).toEqual(['skipped', 'skipped', 'completed']);
+    const own = (await events(server, id)).filter((e) => !e.server).map((e) => e.type);
+    expect(own).toEqual([
+      'rollout.created',
+      'rollout.started',
+      'wave.skipped',
+      'wave.skipped',
+      'wave.completed',
+      'rollout.completed',
+    ]);
+  });
+
   it('applies the KB 944752 remedy when services do not start, and fails the server when the remedy is off', async () => {
     fleet = await fleetFor(server, {
       servers: [
@@ -195,6 +267,16 @@ describe('a staged rollout of KB959241', () => {
     const withRemedy = await createRollout(server, { approvalRequired: false }, { names: ['HUB1'] });
     await act(withRemedy, 'start');
     expect((await until(server, withRemedy, ['completed'])).counts.succeeded).toBe(1);
+    const remedied = (await events(server, withRemedy)).filter((e) => e.type === 'server.remedied');
+    expect(remedied).toHaveLength(1);
+    expect(remedied[0]).toMatchObject({
+      server: 'HUB1',
+      data: {
+        kb: '944752',
+        servicesStarted: ['MSExchangeServiceHost', 'MSExchangeTransport', 'MSExchangeEdgeSync'],
+      },
+    });
+    expect(remedied[0]?.message).toContain('did not start after the install (KB 944752)');
     const withoutRemedy = await createRollout(
       server,
       { approvalRequired: false, remedyKb944752: false },
@@ -310,6 +392,19 @@ describe('a staged rollout of KB959241', () => {
     expect(fleet.agent('HUB1').driver.state().installedUpdates).toHaveLength(1);
     expect(fleet.agent('HUB2').driver.state().installedUpdates).toHaveLength(1);
     expect(fleet.agent('HUB2').driver.state().reboots).toBe(1);
+    // The trail shows each agent dropping during its install and coming back, before the install's result.
+    const trail = await events(server, id);
+    for (const name of ['HUB1', 'HUB2']) {
+      const types = trail.filter((e) => e.server === name).map((e) => e.type);
+      const lost = types.indexOf('server.agent-disconnected');
+      const back = types.indexOf('server.agent-reconnected');
+      expect(lost, `${name}: ${types.join(' ')}`).toBeGreaterThan(-1);
+      expect(back).toBeGreaterThan(lost);
+      expect(types.lastIndexOf('server.step-succeeded')).toBeGreaterThan(back);
+    }
+    expect(trail.find((e) => e.type === 'server.agent-disconnected' && e.server === 'HUB1')?.message).toMatch(
+      /HUB1: the agent's connection closed \(code \d+\) during install/,
+    );
   });
 
   it('waits the soak time between waves', async () => {

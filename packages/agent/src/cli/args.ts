@@ -3,6 +3,8 @@ import { DEFAULT_STATE_DIR } from '../client/credentials.js';
 import { AGENT_VERSION } from '../client/version.js';
 import { type AgentConfig, type AgentFlags, compileAgentConfig } from './config.js';
 import { EXIT, UsageError } from './exit.js';
+import type { ScriptsConfig } from './scripts.js';
+import { parseScriptsArgs, SCRIPTS_COMMAND } from './scripts-args.js';
 
 /** The streams the command writes to; tests pass their own. */
 export interface Output {
@@ -10,11 +12,18 @@ export interface Output {
   readonly stderr: { write(text: string): unknown };
 }
 
-/** What parsing the command line gave: a configuration to run with, or an exit code (help, version, misuse). */
-export type ParsedArgs = { readonly config: Readonly<AgentConfig> } | { readonly exitCode: number };
+/**
+ * What parsing the command line gave: a configuration to run the agent with, the `scripts` command's, or an
+ * exit code (help, version, misuse).
+ */
+export type ParsedArgs =
+  | { readonly config: Readonly<AgentConfig> }
+  | { readonly scripts: Readonly<ScriptsConfig> }
+  | { readonly exitCode: number };
 
 /** Parses and checks `exrollout-agent` arguments (without node and the script); prints help and errors. */
 export function parseAgentArgs(args: readonly string[], out: Output): ParsedArgs {
+  if (args[0] === SCRIPTS_COMMAND) return parseScriptsArgs(args.slice(1), out);
   const program = buildProgram(out);
   try {
     program.parse([...args], { from: 'user' });
@@ -33,7 +42,8 @@ function buildProgram(out: Output): Command {
   return new Command('exrollout-agent')
     .description(
       'The exrollout agent: reports one Exchange 2007 server to the exrollout server and runs its steps.\n' +
-        'First run: --server URL --enrol TOKEN --name NAME --driver ...; afterwards: --driver ... alone.',
+        'First run: --server URL --enrol TOKEN --name NAME --driver ...; afterwards: --driver ... alone.\n' +
+        'exrollout-agent scripts --out DIR writes the PowerShell scripts the agent runs (see scripts --help).',
     )
     .version(AGENT_VERSION)
     .exitOverride()

@@ -3,7 +3,13 @@ import type { AgentLogger } from '../client/logger.js';
 import { SimulatedDriver } from '../drivers/simulated/driver.js';
 import { parseSimulatedHost } from '../drivers/simulated/parse.js';
 import type { HostDriver } from '../drivers/types.js';
-import { createPowerShellRunner, PowerShellDriver } from '../drivers/windows/index.js';
+import {
+  createPowerShellRunner,
+  type DriverLogger,
+  PowerShellDriver,
+  type PowerShellDriverOptions,
+  type PowerShellRunner,
+} from '../drivers/windows/index.js';
 import { DriverError } from '../errors.js';
 import type { DriverChoice } from './config.js';
 import { UsageError } from './exit.js';
@@ -17,8 +23,21 @@ export async function createDriver(
   if (choice.kind === 'simulated') return createSimulatedDriver(choice.simFile, name);
   return asUsage(() => {
     const runner = createPowerShellRunner(choice);
-    return new PowerShellDriver({ runner, logger: logger.child({ component: 'powershell-driver' }) });
+    return new PowerShellDriver(
+      powershellDriverOptions(runner, logger.child({ component: 'powershell-driver' })),
+    );
   });
+}
+
+/**
+ * The PowerShell driver's options as the agent's flags give them (the folders keep their defaults); the
+ * `scripts` command resolves the very same, so that it writes what the driver would run.
+ */
+export function powershellDriverOptions(
+  runner: PowerShellRunner,
+  logger?: DriverLogger,
+): PowerShellDriverOptions {
+  return { runner, ...(logger === undefined ? {} : { logger }) };
 }
 
 /** Reads a simulated host description and builds its driver; the description must name the enrolled server. */
@@ -40,7 +59,8 @@ function asUsage<Driver>(build: () => Driver): Driver {
   }
 }
 
-async function readJsonFile(file: string): Promise<unknown> {
+/** Reads a JSON file (a BOM is allowed); a missing, unreadable or invalid file is a UsageError. */
+export async function readJsonFile(file: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');

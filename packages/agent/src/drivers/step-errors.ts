@@ -8,6 +8,8 @@
  * | PRECHECK_BUILD_CHANGED | precheck | the build is no longer the one the plan was made from |
  * | PRECHECK_PENDING_REBOOT | precheck | Windows has a restart pending |
  * | PRECHECK_DISK_SPACE | precheck | less free space on the system drive than the step asks for |
+ * | PRECHECK_POWERSHELL_VERSION | precheck | the server runs PowerShell 1.0, or 3.0 or later (WMF 3.0 breaks rollups) |
+ * | PRECHECK_NOT_ELEVATED | precheck | the agent's session lacks the Administrators token (UAC) |
  * | PACKAGE_MISSING | precheck, install | the .msp is not on the host |
  * | PACKAGE_HASH_MISMATCH | precheck, install | the .msp on the host is not the one whose SHA-256 was given |
  * | PACKAGE_WRONG_ARCHITECTURE | precheck, install | the .msp is for x86 and the server x64, or the reverse |
@@ -17,6 +19,7 @@
  * | PATCH_NOT_INSTALLED | uninstall | the update is not registered as installed |
  * | PATCH_CACHE_MISSING | uninstall | the cached .msp Windows Installer needs to remove the update is gone |
  * | CMS_MOVE_FAILED | move-cms | Move-ClusteredMailboxServer failed or was refused |
+ * | REPLICATION_UNHEALTHY | move-cms | CCR: a storage group copy is not healthy or too far behind to move onto |
  * | CLUSTER_GROUP_MOVE_FAILED | move-cluster-group | `cluster.exe group /move` failed or was refused |
  * | IU_REMOVAL_FAILED | remove-interim-updates | an interim update could not be removed, or another is installed |
  * | OWA_BACKUP_FAILED | backup-owa | the OWA files could not be copied |
@@ -33,6 +36,8 @@ export const STEP_ERROR_CODES = [
   'PRECHECK_BUILD_CHANGED',
   'PRECHECK_PENDING_REBOOT',
   'PRECHECK_DISK_SPACE',
+  'PRECHECK_POWERSHELL_VERSION',
+  'PRECHECK_NOT_ELEVATED',
   'PACKAGE_MISSING',
   'PACKAGE_HASH_MISMATCH',
   'PACKAGE_WRONG_ARCHITECTURE',
@@ -42,6 +47,7 @@ export const STEP_ERROR_CODES = [
   'PATCH_NOT_INSTALLED',
   'PATCH_CACHE_MISSING',
   'CMS_MOVE_FAILED',
+  'REPLICATION_UNHEALTHY',
   'CLUSTER_GROUP_MOVE_FAILED',
   'IU_REMOVAL_FAILED',
   'OWA_BACKUP_FAILED',

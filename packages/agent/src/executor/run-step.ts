@@ -8,13 +8,18 @@ import { type CommandRef, failed, failureOf, progressMessage, succeeded } from '
 const CHANGES_INVENTORY: ReadonlySet<PlanStep> = new Set<PlanStep>([
   'install',
   'uninstall',
+  // verify changes nothing the inventory shows, but the server takes its build only once the inventory shows it.
+  'verify',
   'move-cms',
   'move-cluster-group',
   'remove-interim-updates',
   'restore-owa',
 ]);
 
-/** Whether a step's effect shows in the inventory (build, cluster role, interim updates, OWA customisation). */
+/**
+ * Whether the server needs a fresh inventory before this step's result: the step's effect shows in it (build,
+ * cluster role, interim updates, OWA customisation), or the server checks the step's build against it (verify).
+ */
 export function changesInventory(step: PlanStep): boolean {
   return CHANGES_INVENTORY.has(step);
 }

@@ -30,6 +30,11 @@ export class ApiClient {
     return this.request('POST', path, body);
   }
 
+  /** PUT a JSON body: sets a resource. */
+  put(path: string, body: unknown): Promise<unknown> {
+    return this.request('PUT', path, body);
+  }
+
   /** DELETE a resource. */
   delete(path: string): Promise<unknown> {
     return this.request('DELETE', path);

@@ -1,4 +1,5 @@
 // The parts of the API's JSON that the CLI's tables read; --json prints the whole answer unchanged.
+import type { InternetFacingPin } from '@exrollout/core';
 
 /** A server as GET /api/v1/servers shows it. */
 export interface ServerView {
@@ -7,7 +8,11 @@ export interface ServerView {
   build: string;
   rollup: string | null;
   roles: string[];
+  /** As the planner sees it: the pin's value when pinned, else the agent's report. */
   internetFacing?: boolean;
+  internetFacingPin?: InternetFacingPin;
+  /** When pinned: what the agent reports. */
+  reportedInternetFacing?: boolean;
   cluster?: { type: string; name: string; role: string; cms?: string };
   interimUpdates?: string[];
   owaCustomized?: boolean;
@@ -78,6 +83,8 @@ export interface RolloutSummary {
   parentId?: string;
   rollbackId?: string;
   scope?: string;
+  /** Failed servers grouped by error code, each with the next step; empty when none failed. */
+  failures: { code: string; count: number; servers: string[]; next: string }[];
   skipped: { name: string; code: string; reason: string }[];
   excluded: { name: string; code: string; reason: string }[];
 }
@@ -95,4 +102,15 @@ export interface RolloutEvent {
   type: string;
   message: string;
   server?: string;
+}
+
+/** A page of a rollout's audit trail, as GET /api/v1/rollouts/:id/events returns it. */
+export interface EventsPage {
+  events: RolloutEvent[];
+  /** Pass as `after` for the next page; null at the end of the trail. */
+  next: string | null;
+  /** Events in the whole trail, dropped ones included. */
+  total: number;
+  /** The oldest events the server's bound on a trail dropped. */
+  dropped: number;
 }

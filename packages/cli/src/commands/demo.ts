@@ -1,9 +1,9 @@
 import { type Command, Option } from 'commander';
+import type { CliContext } from '../context.js';
 import { checkDemoNumber, runDemo } from '../demo/run.js';
-import type { Output } from '../io.js';
 
-/** Adds `exrollout demo`; `setExitCode` receives the demo's exit code. */
-export function registerDemo(program: Command, out: Output, setExitCode: (code: number) => void): void {
+/** Adds `exrollout demo`; its exit code goes to `context.exitCode`. */
+export function registerDemo(program: Command, context: CliContext): void {
   program
     .command('demo')
     .description(
@@ -41,21 +41,22 @@ export function registerDemo(program: Command, out: Output, setExitCode: (code: 
         checkDemoNumber('--install-seconds', flags.installSeconds, 0, 3600);
         checkDemoNumber('--concurrency', flags.concurrency, 1, 1000);
         checkDemoNumber('--port', flags.port, 0, 65535);
-        setExitCode(
-          await runDemo(
-            {
-              ...(flags.servers !== undefined ? { servers: flags.servers } : {}),
-              ...(flags.scenario !== undefined ? { scenario: flags.scenario } : {}),
-              ...(flags.installSeconds !== undefined ? { installSeconds: flags.installSeconds } : {}),
-              concurrency: flags.concurrency,
-              port: flags.port,
-              // Kept open for the dashboard only when a person is watching; a script or CI gets its exit code.
-              untilDone: flags.untilDone === true || flags.json === true || process.stdout.isTTY !== true,
-              thenRollback: flags.thenRollback === true,
-              json: flags.json === true,
-            },
-            out,
-          ),
+        context.exitCode = await runDemo(
+          {
+            ...(flags.servers !== undefined ? { servers: flags.servers } : {}),
+            ...(flags.scenario !== undefined ? { scenario: flags.scenario } : {}),
+            ...(flags.installSeconds !== undefined ? { installSeconds: flags.installSeconds } : {}),
+            concurrency: flags.concurrency,
+            port: flags.port,
+            // Kept open for the dashboard only when a person is watching; a script or CI gets its exit code.
+            untilDone: flags.untilDone === true || flags.json === true || !context.isTTY,
+            thenRollback: flags.thenRollback === true,
+            json: flags.json === true,
+            tty: context.isTTY,
+            columns: context.columns,
+          },
+          context.out,
+          context.env,
         );
       },
     );

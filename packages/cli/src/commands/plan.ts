@@ -2,10 +2,13 @@ import {
   EXCHANGE_ROLES,
   type ExchangeRole,
   findUpdate,
+  type Inventory,
+  InventoryError,
   type PlanSelection,
   parseInventory,
   planRollout,
 } from '@exrollout/core';
+import { parseScenario, ScenarioError, scenarioInventory } from '@exrollout/fleet-sim';
 import { CliError } from '../errors.js';
 import { type Output, readJsonFile, writeJson } from '../io.js';
 import { renderPlan } from '../render/plan.js';
@@ -23,10 +26,24 @@ export interface PlanOptions {
 /** `exrollout plan`: reads an inventory file and prints the rollout plan, for people or (`--json`) for scripts. */
 export async function planCommand(options: PlanOptions, out: Output): Promise<void> {
   const update = findUpdate(options.update);
-  const inventory = parseInventory(await readJsonFile(options.inventory));
+  const inventory = inventoryOf(await readJsonFile(options.inventory));
   const plan = planRollout(inventory, update, { selection: selectionFrom(options) });
   if (options.json) writeJson(out, plan);
   else out.stdout.write(renderPlan(plan, update, inventory.servers));
+}
+
+/**
+ * The inventory of a file that is an inventory or a fleet-simulator scenario (an inventory whose servers may
+ * also carry `host` and `behaviour`, like examples/demo-fleet.json): those fields are checked, then left out.
+ */
+function inventoryOf(value: unknown): Inventory {
+  try {
+    return parseInventory(scenarioInventory(parseScenario(value, 'inventory')));
+  } catch (error) {
+    // The same problems, reported as an inventory's: one code and one format for every bad file.
+    if (error instanceof ScenarioError) throw new InventoryError(error.issues);
+    throw error;
+  }
 }
 
 function selectionFrom(options: PlanOptions): PlanSelection | undefined {

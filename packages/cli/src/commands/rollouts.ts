@@ -1,3 +1,4 @@
+import { WAVE_NAMES } from '@exrollout/core';
 import { type Command, Option } from 'commander';
 import type { RolloutSummary, RolloutView } from '../api/types.js';
 import type { CliContext } from '../context.js';
@@ -66,11 +67,15 @@ export function registerRollouts(program: Command, context: CliContext): void {
   apiCommand(
     rollouts,
     'watch <id>',
-    'Follow a rollout live until it completes, stops or waits for approval.',
+    'Follow a rollout live, through approval gates, until it ends or stops.',
     {
       json: false,
     },
-  ).action(async (id: string, options: ApiOptions) => watchCommand(client(options, context), id, context));
+  )
+    .option('--stop-at-gate', 'stop (exit code 3) when the rollout waits for an approver')
+    .action(async (id: string, options: ApiOptions & { stopAtGate?: boolean }) =>
+      watchCommand(client(options, context), id, context, { stopAtGate: options.stopAtGate === true }),
+    );
 }
 
 function registerCreate(rollouts: Command, context: CliContext): void {
@@ -107,7 +112,7 @@ function registerRollback(rollouts: Command, context: CliContext): void {
     { serverIsName: true },
   )
     .requiredOption('--reason <text>', 'why; required, kept in the audit trail')
-    .addOption(new Option('--wave <name>', 'only this wave').conflicts('server'))
+    .addOption(new Option('--wave <name>', 'only this wave').choices(WAVE_NAMES).conflicts('server'))
     .option('--server <name>', 'only this Exchange server')
     .action(async (id: string, options: ReasonOptions) => {
       const api = client(options, context, true);

@@ -4,6 +4,7 @@ import type { CliContext } from '../context.js';
 import { toRole } from '../options.js';
 import { renderCompliance, renderServer, renderServers } from '../render/servers.js';
 import { type ApiOptions, apiCommand, client, show } from './common.js';
+import { registerPins } from './pins.js';
 
 interface ListOptions extends ApiOptions {
   readonly role?: string;
@@ -14,7 +15,7 @@ interface ListOptions extends ApiOptions {
   readonly update?: string;
 }
 
-/** Registers `servers list`, `servers show` and `compliance`. */
+/** Registers `servers list`, `servers show`, `servers pin|unpin` and `compliance`. */
 export function registerServers(program: Command, context: CliContext): void {
   const servers = program.command('servers').description('The Exchange servers the agents report.');
   apiCommand(servers, 'list', 'List servers with build, rollup, liveness and compliance.')
@@ -47,6 +48,7 @@ export function registerServers(program: Command, context: CliContext): void {
       const answer = await client(options, context).get(path, { update: options.update });
       show<ServerDetail>(context, options, answer, renderServer);
     });
+  registerPins(servers, context);
   apiCommand(
     program,
     'compliance',

@@ -1,4 +1,4 @@
-import type { RolloutEvent, RolloutSummary, RolloutView, ServerRunView } from '../api/types.js';
+import type { EventsPage, RolloutEvent, RolloutSummary, RolloutView, ServerRunView } from '../api/types.js';
 import { table } from './table.js';
 
 /** Renders GET /api/v1/rollouts as a table. */
@@ -27,6 +27,8 @@ export function renderRollout(r: RolloutView): string {
         table([['SERVER', 'STATE', 'STEP', 'BUILD', 'DETAIL'], ...wave.servers.map(serverRow)], '  '),
       );
   });
+  const failures = failureLines(r);
+  if (failures.length > 0) lines.push('', ...failures);
   lines.push('', `Skipped (${r.skipped.length})`, ...leftOut(r.skipped));
   lines.push('', `Excluded (${r.excluded.length})`, ...leftOut(r.excluded));
   return `${lines.join('\n')}\n`;
@@ -57,6 +59,36 @@ export function renderEvents(events: readonly RolloutEvent[], header = true): st
   if (!header) return `${table(rows)}\n`;
   if (events.length === 0) return 'No events.\n';
   return `${table([['AT', 'TYPE', 'SERVER', 'ACTOR', 'MESSAGE'], ...rows])}\n`;
+}
+
+/** How many events were printed, of how many in the trail, and how many the server dropped, if any. */
+export function renderTrailCount(
+  page: Pick<EventsPage, 'events' | 'total' | 'dropped'>,
+  server?: string,
+): string {
+  const shown = server
+    ? `${count(page.events.length, 'event')} about ${server} (${count(page.total, 'event')} in the trail)`
+    : count(page.events.length, 'event');
+  if (page.dropped === 0) return page.events.length === 0 ? '' : `${shown}\n`;
+  return `${shown}; the oldest ${count(page.dropped, 'event')} of ${page.total.toLocaleString('en-US')} were dropped by the server's bound on a trail (EXR_AUDIT_EVENTS_MAX)\n`;
+}
+
+function count(n: number, what: string): string {
+  return `${n.toLocaleString('en-US')} ${what}${n === 1 ? '' : 's'}`;
+}
+
+/** The failed servers grouped by error code, each group with its next step; nothing when none failed. */
+export function failureLines(r: Pick<RolloutSummary, 'failures'>): string[] {
+  const failures = r.failures ?? [];
+  if (failures.length === 0) return [];
+  const total = failures.reduce((sum, group) => sum + group.count, 0);
+  return [
+    `Failures (${total}), by error code:`,
+    ...failures.flatMap((group) => [
+      `  ${group.code} (${group.count}): ${group.servers.join(', ')}`,
+      `    next: ${group.next}`,
+    ]),
+  ];
 }
 
 /** `r-...  KB959241  running (reason)  counts`. */

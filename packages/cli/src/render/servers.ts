@@ -1,3 +1,4 @@
+import type { InternetFacingPin } from '@exrollout/core';
 import type { ComplianceEntry, ComplianceReport, ServerDetail, ServerView } from '../api/types.js';
 import { table } from './table.js';
 
@@ -28,7 +29,7 @@ export function renderServer(s: ServerDetail): string {
     ['Build', `${s.build} (${s.rollup ?? 'unknown build'})`],
     ['Compliance', complianceText(s.compliance)],
     ['Cluster', cluster],
-    ['Internet-facing', yesNo(s.internetFacing)],
+    ['Internet-facing', internetFacingText(s)],
     ['OWA customised', yesNo(s.owaCustomized)],
     ['Interim updates', s.interimUpdates?.join(', ') || '-'],
     ['Agent', `${s.online ? 'online' : 'offline'}; last seen ${s.lastSeen}`],
@@ -36,6 +37,18 @@ export function renderServer(s: ServerDetail): string {
   ];
   const history = s.history.map((h) => [`  ${h.at}`, `${h.from ?? '(first seen)'} -> ${h.to}`]);
   return `${table(rows)}\n\nBuild history (${s.history.length})\n${history.length > 0 ? table(history) : '  (none)'}\n`;
+}
+
+/** Renders the answer to `servers pin`: the pin and the wave plans now put the server in. */
+export function renderPin(pin: InternetFacingPin): string {
+  const wave = pin.internetFacing ? 'cas-internet-facing' : 'cas-internal';
+  const reason = pin.reason ? ` (${pin.reason})` : '';
+  return `Pinned ${pin.name} ${pin.internetFacing ? 'Internet-facing' : 'internal'} by ${pin.pinnedBy} at ${pin.pinnedAt}${reason}: plans put it in wave ${wave}.\n`;
+}
+
+/** Renders the answer to `servers unpin`. */
+export function renderUnpin(answer: { name: string }): string {
+  return `Unpinned ${answer.name}: its agent's report decides whether it is Internet-facing again.\n`;
 }
 
 /** Renders the compliance report: counts, then each list. */
@@ -66,6 +79,15 @@ function entries(list: readonly ComplianceEntry[]): string {
 
 function complianceText(c: ServerView['compliance']): string {
   return c.code ? `${c.status} (${c.code})` : c.status;
+}
+
+function internetFacingText(s: ServerView): string {
+  const pin = s.internetFacingPin;
+  if (!pin) return yesNo(s.internetFacing);
+  const reported =
+    s.reportedInternetFacing === undefined ? '' : `; agent reports ${yesNo(s.reportedInternetFacing)}`;
+  const reason = pin.reason ? `: ${pin.reason}` : '';
+  return `${yesNo(pin.internetFacing)} (pinned by ${pin.pinnedBy} at ${pin.pinnedAt}${reported})${reason}`;
 }
 
 function yesNo(value: boolean | undefined): string {

@@ -7,7 +7,7 @@ const BAR_WIDTH = 24;
 
 /** Renders the live view of a rollout for a terminal: a bar per wave and the running servers. */
 export function watchFrame(r: RolloutView, columns: number): string[] {
-  const lines = [headline(r), ''];
+  const lines = [headline(r), ...gateLine(r), ''];
   r.waves.forEach((wave, i) => {
     const { done, total } = waveProgress(wave);
     const label = `wave ${i + 1}/${r.waves.length} ${wave.name}`.padEnd(34);
@@ -31,6 +31,7 @@ export function watchFrame(r: RolloutView, columns: number): string[] {
 export function statusLines(r: RolloutView): Map<string, string> {
   const lines = new Map<string, string>();
   lines.set('rollout', `rollout ${r.id}: ${r.state}${r.reason ? ` (${r.reason})` : ''}`);
+  for (const line of gateLine(r)) lines.set('gate', line);
   r.waves.forEach((wave, i) => {
     const { done, total } = waveProgress(wave);
     lines.set(
@@ -43,10 +44,40 @@ export function statusLines(r: RolloutView): Map<string, string> {
   return lines;
 }
 
+/** Redraws the whole view in place with ANSI cursor movement: for a terminal. */
+export function framePrinter(write: (text: string) => void, columns: number): (r: RolloutView) => void {
+  let height = 0;
+  return (rollout) => {
+    const lines = watchFrame(rollout, columns);
+    const up = height > 0 ? `\x1b[${height}A` : '';
+    write(`${up}\x1b[0J${lines.join('\n')}\n`);
+    height = lines.length;
+  };
+}
+
+/** Prints one line per change of the rollout, a wave or a server: fit for CI logs. */
+export function changePrinter(write: (text: string) => void): (r: RolloutView) => void {
+  const seen = new Map<string, string>();
+  return (rollout) => {
+    for (const [key, line] of statusLines(rollout)) {
+      if (seen.get(key) === line) continue;
+      seen.set(key, line);
+      write(`${line}\n`);
+    }
+  };
+}
+
 /** Why the watch ended: `rollout r-... completed: 3 succeeded`. */
 export function stopLine(r: RolloutView): string {
   const reason = r.reason ? ` (${r.reason})` : '';
   return `rollout ${r.id} ${r.state}${reason}: ${countsText(r.counts)}`;
+}
+
+// At a gate the watch waits; this says for whom.
+function gateLine(r: RolloutView): string[] {
+  return r.state === 'awaiting-approval'
+    ? [`waiting for an approver: exrollout rollouts approve ${r.id} (Ctrl-C stops watching)`]
+    : [];
 }
 
 function serverLine(s: ServerRunView): string {

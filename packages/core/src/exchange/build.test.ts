@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  canonicalBuild,
   compareBuilds,
   formatBuild,
   formatBuildLong,
@@ -14,6 +15,13 @@ describe('builds', () => {
     expect(sameBuild('08.01.0340.001', '8.1.340.1')).toBe(true);
     expect(normalizeBuild('08.01.0340.001')).toBe('8.1.340.1');
     expect(formatBuildLong(parseBuild('8.1.340.1'))).toBe('08.01.0340.001');
+  });
+
+  it('gives every build one canonical form, and leaves text that is not a build as it is (trimmed)', () => {
+    expect(canonicalBuild('08.01.0278.002')).toBe('8.1.278.2');
+    expect(canonicalBuild(' 8.1.340.1 ')).toBe('8.1.340.1');
+    expect(canonicalBuild('8.1.340.1')).toBe('8.1.340.1');
+    expect(canonicalBuild(' 8.1.x ')).toBe('8.1.x');
   });
 
   it('orders builds part by part, numerically', () => {

@@ -52,6 +52,12 @@ export function sameBuild(a: string, b: string): boolean {
   return left !== undefined && right !== undefined && compareBuilds(left, right) === 0;
 }
 
+/** The one form a build is stored and shown in, `8.1.340.1`; text that is not a build comes back trimmed. */
+export function canonicalBuild(text: string): string {
+  const parsed = tryParseBuild(text);
+  return parsed ? formatBuild(parsed) : text.trim();
+}
+
 /** Normalises a build string to its short form; throws InvalidBuildError if it is not a build. */
 export function normalizeBuild(text: string): string {
   return formatBuild(parseBuild(text));

@@ -1,14 +1,6 @@
 import Type, { type Static } from 'typebox';
 import { NETBIOS_NAME_PATTERN } from './computer-name.js';
-
-/** The five Exchange 2007 server roles. */
-export const EXCHANGE_ROLES = [
-  'Mailbox',
-  'ClientAccess',
-  'HubTransport',
-  'UnifiedMessaging',
-  'Edge',
-] as const;
+import { EXCHANGE_ROLES } from './roles.js';
 
 /** An Exchange 2007 server role. */
 export const ExchangeRole = Type.Enum(EXCHANGE_ROLES, { description: 'An Exchange 2007 server role.' });
@@ -65,6 +57,13 @@ export const InventoryServer = Type.Object(
     ),
     owaCustomized: Type.Optional(
       Type.Boolean({ description: 'Client Access only: OWA files differ from the shipped ones.' }),
+    ),
+    powershellVersion: Type.Optional(
+      Type.String({
+        pattern: '^\\d{1,2}\\.\\d{1,2}$',
+        description:
+          'Windows PowerShell engine version, major.minor (1.0, 2.0, 3.0, ...): the registry PowerShellEngine keys.',
+      }),
     ),
   },
   { additionalProperties: false },

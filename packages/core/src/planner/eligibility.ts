@@ -1,3 +1,4 @@
+import { canonicalBuild } from '../exchange/build.js';
 import { compareLines, identifyBuild, releaseLabel } from '../exchange/identify.js';
 import type { InventoryServer } from '../inventory/schema.js';
 import type { UpdateRollup } from '../updates/catalog.js';
@@ -12,10 +13,39 @@ export type Eligibility =
 const DETECT_HINT =
   'Read the ExSetup.exe file version on the server (Get-Command ExSetup | ForEach {$_.FileVersionInfo}) and correct the inventory.';
 
-/** Decides from the build alone whether a server needs the update, has it, or cannot take it. */
+/**
+ * Decides from the build (and, for a server that needs the update, the PowerShell version) whether a server
+ * needs the update, has it, or cannot take it.
+ */
 export function eligibility(server: InventoryServer, update: UpdateRollup): Eligibility {
+  const verdict = byBuild(server, update);
+  if (verdict.kind !== 'update') return verdict;
+  return byPowerShell(server.powershellVersion) ?? verdict;
+}
+
+/**
+ * The agent's scripts need PowerShell 2.0 (try/catch, WinRM); Windows Management Framework 3.0 or later on an
+ * Exchange 2007 server makes rollup installs fail with 80070643 (reference part 2). No version: not known, let in.
+ */
+function byPowerShell(version: string | undefined): Eligibility | undefined {
+  const major = version === undefined ? undefined : Number.parseInt(version, 10);
+  if (major === undefined || major === 2) return undefined;
+  if (major < 2)
+    return {
+      kind: 'exclude',
+      code: 'POWERSHELL_1',
+      reason: `Runs Windows PowerShell ${version}; the update's scripts need PowerShell 2.0. Install Windows Management Framework 2.0 (KB 968930), then plan again.`,
+    };
+  return {
+    kind: 'exclude',
+    code: 'POWERSHELL_3_OR_LATER',
+    reason: `Runs Windows PowerShell ${version}: Windows Management Framework 3.0 or later on Exchange 2007 makes rollup installs fail (80070643, "Setup ended prematurely because of an error"). Remove it (back to PowerShell 2.0) first, then plan again.`,
+  };
+}
+
+function byBuild(server: InventoryServer, update: UpdateRollup): Eligibility {
   const identity = identifyBuild(server.build);
-  const build = server.build.trim();
+  const build = canonicalBuild(server.build);
   switch (identity.kind) {
     case 'invalid':
     case 'not-exchange-2007':

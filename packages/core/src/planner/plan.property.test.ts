@@ -11,25 +11,21 @@ import {
 } from '../exchange/build.js';
 import { EXCHANGE_2007_RELEASES } from '../exchange/releases.js';
 import { computerNameProblem } from '../inventory/computer-name.js';
-import {
-  EXCHANGE_ROLES,
-  type ExchangeRole,
-  type Inventory,
-  type InventoryServer,
-} from '../inventory/schema.js';
+import { EXCHANGE_ROLES } from '../inventory/roles.js';
+import type { ExchangeRole, Inventory, InventoryServer } from '../inventory/schema.js';
 import { parseInventory } from '../inventory/validate.js';
 import { KB959241 } from '../updates/catalog.js';
+import { STEP_NAMES, WAVE_NAMES } from './names.js';
 import { planRollout } from './plan.js';
-import {
-  type ExclusionCode,
-  type PlannedServer,
-  type PlanSelection,
-  type PlanWave,
-  type RolloutPlan,
-  type SkipCode,
-  STEP_NAMES,
-  WAVE_NAMES,
-  type WaveName,
+import type {
+  ExclusionCode,
+  PlannedServer,
+  PlanPin,
+  PlanSelection,
+  PlanWave,
+  RolloutPlan,
+  SkipCode,
+  WaveName,
 } from './schema.js';
 
 // Property-based tests of planRollout(inventory, KB959241, policy) over random, valid fleets.
@@ -261,6 +257,19 @@ const fleetArb: fc.Arbitrary<Inventory> = fleetServersArb.map((servers) => ({ se
 const fleetAndShuffledArb = fleetServersArb.chain((servers) =>
   permutationArb(servers).map((shuffled): [Inventory, Inventory] => [{ servers }, { servers: shuffled }]),
 );
+
+/** A fleet and operators' Internet-facing pins on some of its servers (any role, any case). */
+const fleetWithPinsArb: fc.Arbitrary<[Inventory, PlanPin[]]> = fleetArb.chain((inventory) => {
+  const names = inventory.servers.map((server) => server.name);
+  const pinArb = fc.record({
+    name: names.length === 0 ? fc.constant('NONE') : fc.constantFrom(...names.map(lower)),
+    internetFacing: fc.boolean(),
+    pinnedBy: fc.constantFrom('noc', 'alice'),
+  });
+  return fc
+    .uniqueArray(pinArb, { maxLength: 6, selector: (pin) => pin.name })
+    .map((pins): [Inventory, PlanPin[]] => [inventory, pins]);
+});
 
 function randomCase(name: string, how: number): string {
   if (how === 1) return name.toUpperCase();
@@ -581,6 +590,28 @@ describe('planRollout over random fleets (KB959241)', () => {
         for (const wave of plan(inventory).waves)
           for (const planned of wave.servers)
             expect(expectedWave(lookup(index, planned.name))).toBe(wave.name);
+      }),
+      RUNS,
+    );
+  });
+
+  it('puts a pinned CAS in the wave its pin says, changes no verdict, and says why each CAS is in its wave', () => {
+    fc.assert(
+      fc.property(fleetWithPinsArb, ([inventory, pins]) => {
+        const index = indexByName(inventory.servers);
+        const pinOf = new Map(pins.map((pin) => [lower(pin.name), pin]));
+        const result = planRollout(inventory, KB959241, {}, pins);
+        expect(verdictMap(result)).toEqual(verdictMap(plan(inventory)));
+        for (const wave of result.waves)
+          for (const planned of wave.servers) {
+            const server = lookup(index, planned.name);
+            const pin = pinOf.get(lower(planned.name));
+            const effective = pin ? { ...server, internetFacing: pin.internetFacing } : server;
+            expect(expectedWave(effective)).toBe(wave.name);
+            const isCas = server.roles.includes('ClientAccess');
+            expect(planned.waveReason === undefined).toBe(!isCas);
+            if (isCas && pin) expect(planned.waveReason).toMatch(new RegExp(`: pinned by ${pin.pinnedBy}$`));
+          }
       }),
       RUNS,
     );

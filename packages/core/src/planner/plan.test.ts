@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { InventoryError } from '../errors.js';
 import type { ClusterMembership, InventoryServer } from '../inventory/schema.js';
 import { KB959241 } from '../updates/catalog.js';
+import { WAVE_NAMES } from './names.js';
 import { planRollout } from './plan.js';
 import {
   type ExcludedServer,
@@ -11,7 +12,6 @@ import {
   type PlanStep,
   RolloutPlan,
   type SkippedServer,
-  WAVE_NAMES,
   type WaveName,
 } from './schema.js';
 
@@ -104,6 +104,15 @@ describe('planRollout: which servers take KB 959241', () => {
     expect(planned(plan([server({ name: 'HUB01', build: '08.01.0278.002' })]), 'HUB01').from).toBe(
       '8.1.278.2',
     );
+  });
+
+  it('names builds in short form in the reasons of skipped and excluded servers too', () => {
+    const rollout = plan([
+      server({ name: 'OLD01', build: '08.00.0685.025' }),
+      server({ name: 'NEW01', build: '08.01.0359.002' }),
+    ]);
+    expect(excludedEntry(rollout, 'OLD01').reason).toContain('On 8.0.685.25 (Exchange 2007 RTM)');
+    expect(skippedEntry(rollout, 'NEW01').reason).toContain('Already on 8.1.359.2 (Exchange 2007 SP1 RU7)');
   });
 
   it.each([
@@ -487,6 +496,7 @@ describe('planRollout: the plan as JSON', () => {
               name: 'CAS01',
               from: SP1,
               steps: ['precheck', 'backup-owa', 'install', 'verify', 'restore-owa'],
+              waveReason: 'Internet-facing: OWA ExternalUrl set',
             },
           ],
         },

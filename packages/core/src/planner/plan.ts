@@ -5,14 +5,22 @@ import type { Inventory, InventoryServer } from '../inventory/schema.js';
 import { checkInventory } from '../inventory/validate.js';
 import type { UpdateRollup } from '../updates/catalog.js';
 import { type Eligibility, eligibility } from './eligibility.js';
-import type { ExcludedServer, PlannedServer, PlanPolicy, RolloutPlan, SkippedServer } from './schema.js';
-import { WAVE_NAMES } from './schema.js';
+import { WAVE_NAMES } from './names.js';
+import type {
+  ExcludedServer,
+  PlannedServer,
+  PlanPin,
+  PlanPolicy,
+  RolloutPlan,
+  SkippedServer,
+} from './schema.js';
 import { describeSelection, selectedNames } from './selection.js';
-import { stepsFor, waveOf } from './steps.js';
+import { stepsFor, waveOf, waveReason } from './steps.js';
 
 /**
  * Plans a rollout: which servers take the update, in which waves and order, with which steps, and why every
  * other server is left out. Pure: the same inventory (in any order), update and policy give the same plan.
+ * `pins` are operators' Internet-facing pins, which decide a Client Access server's wave over its inventory.
  * Throws InventoryError if the inventory breaks a consistency rule (see checkInventory), and SelectionError if
  * the policy's selection names a server the inventory does not hold.
  */
@@ -20,10 +28,13 @@ export function planRollout(
   inventory: Inventory,
   update: UpdateRollup,
   policy: PlanPolicy = {},
+  pins: readonly PlanPin[] = [],
 ): RolloutPlan {
   const problems = checkInventory(inventory);
   if (problems.length > 0) throw new InventoryError(problems);
   const servers = inventory.servers;
+  const pinned = new Map(pins.map((pin) => [pin.name.toLowerCase(), pin]));
+  const pinOf = (server: InventoryServer) => pinned.get(server.name.toLowerCase());
   const decisions = decide(servers, update, policy);
   const skipped: SkippedServer[] = [];
   const excluded: ExcludedServer[] = [];
@@ -39,7 +50,9 @@ export function planRollout(
     update: { kb: update.kb, build: update.targetBuild },
     waves: WAVE_NAMES.map((name) => ({
       name,
-      servers: orderWave(toUpdate.filter((server) => waveOf(server) === name)),
+      servers: orderWave(toUpdate.filter((server) => waveOf(server, pinOf(server)) === name)).map((server) =>
+        toPlanned(server, pinOf(server)),
+      ),
     })),
     skipped: byName(skipped),
     excluded: byName(excluded),
@@ -102,7 +115,7 @@ interface Unit {
 }
 
 // Execution order: by site, then by server or cluster name; a cluster's passive nodes first, its active node last.
-function orderWave(servers: readonly InventoryServer[]): PlannedServer[] {
+function orderWave(servers: readonly InventoryServer[]): InventoryServer[] {
   const units = new Map<string, InventoryServer[]>();
   for (const server of servers) {
     const key = server.cluster
@@ -120,7 +133,7 @@ function orderWave(servers: readonly InventoryServer[]): PlannedServer[] {
     };
   });
   ordered.sort((a, b) => compareText(a.sortKey, b.sortKey));
-  return ordered.flatMap((unit) => unit.servers.map(toPlanned));
+  return ordered.flatMap((unit) => unit.servers);
 }
 
 function orderNodes(nodes: readonly InventoryServer[]): InventoryServer[] {
@@ -130,12 +143,14 @@ function orderNodes(nodes: readonly InventoryServer[]): InventoryServer[] {
   );
 }
 
-function toPlanned(server: InventoryServer): PlannedServer {
+function toPlanned(server: InventoryServer, pin: PlanPin | undefined): PlannedServer {
+  const reason = waveReason(server, pin);
   return {
     name: server.name,
     from: normalizeBuild(server.build),
     steps: stepsFor(server),
     ...(server.cluster ? { cluster: server.cluster.name } : {}),
+    ...(reason ? { waveReason: reason } : {}),
   };
 }
 

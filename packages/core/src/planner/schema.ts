@@ -1,27 +1,13 @@
 import Type, { type Static } from 'typebox';
 import { EXCHANGE_2007_LINES } from '../exchange/releases.js';
 import { NETBIOS_NAME_PATTERN } from '../inventory/computer-name.js';
-import { BuildString, EXCHANGE_ROLES } from '../inventory/schema.js';
-
-/** The steps a server can go through, in the order they run when present. `uninstall` is for rollback. */
-export const STEP_NAMES = [
-  'precheck',
-  'backup-owa',
-  'move-cms',
-  'move-cluster-group',
-  'remove-interim-updates',
-  'install',
-  'verify',
-  'restore-owa',
-  'uninstall',
-] as const;
+import { EXCHANGE_ROLES } from '../inventory/roles.js';
+import { BuildString } from '../inventory/schema.js';
+import { STEP_NAMES, WAVE_NAMES } from './names.js';
 
 /** One step of a server's plan. */
 export const PlanStep = Type.Enum(STEP_NAMES);
 export type PlanStep = Static<typeof PlanStep>;
-
-/** The three waves, always in this order: Internet-facing CAS, internal CAS, everything else. */
-export const WAVE_NAMES = ['cas-internet-facing', 'cas-internal', 'remaining'] as const;
 
 /** The name of a wave. */
 export const WaveName = Type.Enum(WAVE_NAMES);
@@ -35,6 +21,8 @@ export const EXCLUSION_CODES = [
   ...EXCHANGE_2007_LINES.map(({ line }) => `NOT_${line}` as const),
   'NEWER_SERVICE_PACK',
   'UNKNOWN_BUILD',
+  'POWERSHELL_1',
+  'POWERSHELL_3_OR_LATER',
   'CLUSTER_PEER_EXCLUDED',
 ] as const;
 
@@ -46,7 +34,7 @@ export type SkipCode = Static<typeof SkipCode>;
 export const ExclusionCode = Type.Enum(EXCLUSION_CODES);
 export type ExclusionCode = Static<typeof ExclusionCode>;
 
-/** A server in a wave: its build before the update and the steps it runs, in order. */
+/** A server in a wave: its build before the update, the steps it runs in order, and why it is in its wave. */
 export const PlannedServer = Type.Object(
   {
     name: Type.String({ pattern: NETBIOS_NAME_PATTERN }),
@@ -54,6 +42,12 @@ export const PlannedServer = Type.Object(
     steps: Type.Array(PlanStep, { minItems: 1 }),
     cluster: Type.Optional(
       Type.String({ description: 'Windows cluster name, for clustered mailbox server nodes.' }),
+    ),
+    waveReason: Type.Optional(
+      Type.String({
+        description:
+          'Client Access servers only: why Internet-facing or internal, e.g. "Internet-facing: OWA ExternalUrl set" or "internal: pinned by noc".',
+      }),
     ),
   },
   { additionalProperties: false },
@@ -101,6 +95,25 @@ export const PlanSelection = Type.Object(
   { additionalProperties: false },
 );
 export type PlanSelection = Static<typeof PlanSelection>;
+
+/**
+ * An operator's pin of a Client Access server's Internet-facing flag: the planner uses it instead of what the
+ * server's agent reports, so that a CAS the detection misjudges still goes to the right wave.
+ */
+export const InternetFacingPin = Type.Object(
+  {
+    name: Type.String({ pattern: NETBIOS_NAME_PATTERN }),
+    internetFacing: Type.Boolean({ description: 'The flag the planner uses for this server.' }),
+    pinnedBy: Type.String({ minLength: 1, description: 'The name of the operator token that pinned it.' }),
+    pinnedAt: Type.String({ format: 'date-time', maxLength: 40 }),
+    reason: Type.Optional(Type.String({ maxLength: 500, description: 'Why, as the operator gave it.' })),
+  },
+  { additionalProperties: false },
+);
+export type InternetFacingPin = Static<typeof InternetFacingPin>;
+
+/** What the planner reads of a pin. */
+export type PlanPin = Pick<InternetFacingPin, 'name' | 'internetFacing' | 'pinnedBy'>;
 
 /** What the planner needs from a rollout policy. */
 export interface PlanPolicy {

@@ -1,5 +1,5 @@
 import type { InventoryServer } from '../inventory/schema.js';
-import type { PlanStep, WaveName } from './schema.js';
+import type { PlanPin, PlanStep, WaveName } from './schema.js';
 
 /**
  * The steps one server runs, in order. The node is emptied (clustered mailbox server and cluster group moved
@@ -21,8 +21,20 @@ export function stepsFor(server: InventoryServer): PlanStep[] {
   return steps.filter((step): step is PlanStep => step !== false);
 }
 
-/** The earliest wave a server belongs to: Internet-facing CAS, internal CAS, or the rest. */
-export function waveOf(server: InventoryServer): WaveName {
+/**
+ * The earliest wave a server belongs to: Internet-facing CAS, internal CAS, or the rest. An operator's pin, when
+ * given, decides whether a CAS is Internet-facing; otherwise the inventory's `internetFacing` does.
+ */
+export function waveOf(server: InventoryServer, pin?: PlanPin): WaveName {
   if (!server.roles.includes('ClientAccess')) return 'remaining';
-  return server.internetFacing === true ? 'cas-internet-facing' : 'cas-internal';
+  return (pin?.internetFacing ?? server.internetFacing) === true ? 'cas-internet-facing' : 'cas-internal';
+}
+
+/** Why a Client Access server is in its wave (the pin, or its OWA ExternalUrl); undefined for other servers. */
+export function waveReason(server: InventoryServer, pin?: PlanPin): string | undefined {
+  if (!server.roles.includes('ClientAccess')) return undefined;
+  if (pin) return `${pin.internetFacing ? 'Internet-facing' : 'internal'}: pinned by ${pin.pinnedBy}`;
+  return server.internetFacing === true
+    ? 'Internet-facing: OWA ExternalUrl set'
+    : 'internal: no OWA ExternalUrl';
 }

@@ -2,6 +2,7 @@ import type { TSchema } from 'typebox';
 import { Compile, type Validator } from 'typebox/compile';
 import { formatPath, schemaIssues } from '../schema/issues.js';
 import { describeJsonTextProblem, jsonTextProblem } from '../schema/json-text.js';
+import { withCanonicalBuilds } from './canonical.js';
 import {
   type AgentMessage,
   AgentToServerMessages,
@@ -21,14 +22,24 @@ export type ProtocolErrorCode =
 /** The outcome of decoding one frame: the typed message, or why it was refused. */
 export type Decoded<Message> =
   | { readonly ok: true; readonly message: Message }
-  | { readonly ok: false; readonly code: ProtocolErrorCode; readonly error: string; readonly type?: string };
+  | {
+      readonly ok: false;
+      readonly code: ProtocolErrorCode;
+      readonly error: string;
+      readonly type?: string;
+      /** The command a refused message is about, when it names a well-formed one: its sender can be told. */
+      readonly commandId?: string;
+    };
 
 /** Largest frame either side accepts, in characters. */
 export const MAX_FRAME_CHARS = 256 * 1024;
 
 type Catalog = Readonly<Record<string, TSchema>>;
 
-function makeDecoder<Message>(catalog: Catalog): (frame: string) => Decoded<Message> {
+function makeDecoder<Message>(
+  catalog: Catalog,
+  canonical: (message: Message) => Message = (message) => message,
+): (frame: string) => Decoded<Message> {
   const validators = new Map<string, Validator>();
   const validatorFor = (type: string, schema: TSchema) => {
     let validator = validators.get(type);
@@ -75,10 +86,26 @@ function makeDecoder<Message>(catalog: Catalog): (frame: string) => Decoded<Mess
       const where = first
         ? `${formatPath(first.path) || 'message'}: ${first.message}`
         : 'does not match its schema';
-      return { ok: false, code: 'PROTOCOL_INVALID_MESSAGE', error: `${head.type} ${where}`, type: head.type };
+      const commandId = commandIdOf(value);
+      return {
+        ok: false,
+        code: 'PROTOCOL_INVALID_MESSAGE',
+        error: `${head.type} ${where}`,
+        type: head.type,
+        ...(commandId ? { commandId } : {}),
+      };
     }
-    return { ok: true, message: value as Message };
+    return { ok: true, message: canonical(value as Message) };
   };
+}
+
+const COMMAND_ID = /^[A-Za-z0-9:_-]{1,128}$/;
+
+function commandIdOf(value: unknown): string | undefined {
+  const payload = (value as { payload?: unknown }).payload;
+  if (payload === null || typeof payload !== 'object') return undefined;
+  const commandId = (payload as Record<string, unknown>).commandId;
+  return typeof commandId === 'string' && COMMAND_ID.test(commandId) ? commandId : undefined;
 }
 
 function readHead(value: unknown): { version?: unknown; type?: unknown } {
@@ -87,9 +114,11 @@ function readHead(value: unknown): { version?: unknown; type?: unknown } {
   return { version: record.version, type: record.type };
 }
 
-/** Decodes and validates a frame from an agent. Never throws. */
-export const decodeAgentMessage: (frame: string) => Decoded<AgentMessage> =
-  makeDecoder<AgentMessage>(AgentToServerMessages);
+/** Decodes and validates a frame from an agent, its builds in the canonical form (`8.1.340.1`). Never throws. */
+export const decodeAgentMessage: (frame: string) => Decoded<AgentMessage> = makeDecoder<AgentMessage>(
+  AgentToServerMessages,
+  withCanonicalBuilds,
+);
 
 /** Decodes and validates a frame from the server. Never throws. */
 export const decodeServerMessage: (frame: string) => Decoded<ServerMessage> =

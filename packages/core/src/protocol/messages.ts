@@ -11,10 +11,17 @@ const CommandId = Type.String({
   pattern: '^[A-Za-z0-9:_-]{1,128}$',
   description: 'Id of a command, unique per rollout step.',
 });
-const IsoTime = Type.String({ format: 'date-time', maxLength: 40 });
+const IsoTime = (description: string) => Type.String({ format: 'date-time', maxLength: 40, description });
 const ErrorInfo = Type.Object(
-  { code: Type.String({ pattern: '^[A-Z0-9_]{1,64}$' }), message: Type.String({ maxLength: 2000 }) },
-  strict,
+  {
+    code: Type.String({
+      pattern: '^[A-Z0-9_]{1,64}$',
+      description:
+        "A step code (INSTALL_FAILED, ...), a driver's AGENT_ERR_DRIVER_* code, AGENT_BUSY, INVALID_ARGUMENTS or AGENT_ERROR.",
+    }),
+    message: Type.String({ maxLength: 2000, description: 'What went wrong, for people.' }),
+  },
+  { ...strict, description: 'Why the step failed; present when `outcome` is `failed`.' },
 );
 
 function envelope<Name extends string, Payload extends TSchema>(type: Name, payload: Payload) {
@@ -24,10 +31,28 @@ function envelope<Name extends string, Payload extends TSchema>(type: Name, payl
 /** Facts about the host that are not part of the inventory contract but matter before an install. */
 export const HostFacts = Type.Object(
   {
-    architecture: Type.Optional(Type.Enum(['x64', 'x86'])),
-    pendingReboot: Type.Optional(Type.Boolean()),
-    systemDriveFreeMb: Type.Optional(Type.Integer({ minimum: 0 })),
-    os: Type.Optional(Type.String({ maxLength: 128 })),
+    architecture: Type.Optional(
+      Type.Enum(['x64', 'x86'], { description: 'Processor architecture: which package the host takes.' }),
+    ),
+    pendingReboot: Type.Optional(
+      Type.Boolean({ description: 'Windows waits for a restart (the precheck then refuses to install).' }),
+    ),
+    systemDriveFreeMb: Type.Optional(
+      Type.Integer({ minimum: 0, description: 'Free space on the system drive, in MB.' }),
+    ),
+    os: Type.Optional(Type.String({ maxLength: 128, description: 'The Windows version, for people.' })),
+    elevated: Type.Optional(
+      Type.Boolean({
+        description:
+          "The agent's session holds the Administrators token (UAC elevation on Windows Server 2008).",
+      }),
+    ),
+    dotNet20Sp1: Type.Optional(
+      Type.Boolean({
+        description:
+          '.NET Framework 2.0 SP1 or later: the KB 944752 remedy (generatePublisherEvidence) needs it.',
+      }),
+    ),
   },
   strict,
 );
@@ -39,21 +64,45 @@ export const AgentToServerMessages = {
     'HELLO',
     Type.Object(
       {
-        name: netbiosName('The server this agent speaks for.'),
-        agentVersion: Type.String({ maxLength: 64 }),
-        driver: Type.Enum(['powershell', 'simulated']),
-        mode: Type.Optional(Type.Enum(['local', 'remote'])),
+        name: netbiosName('The server this agent speaks for: the name its credential was issued for.'),
+        agentVersion: Type.String({ maxLength: 64, description: "The agent's version, for logs." }),
+        driver: Type.Enum(['powershell', 'simulated'], {
+          description: 'The host driver that runs the steps.',
+        }),
+        mode: Type.Optional(
+          Type.Enum(['local', 'remote'], {
+            description:
+              'PowerShell driver: on the Exchange server itself, or from a management host over WinRM.',
+          }),
+        ),
       },
       strict,
     ),
   ),
   INVENTORY: envelope(
     'INVENTORY',
-    Type.Object({ server: InventoryServer, host: HostFacts, collectedAt: IsoTime }, strict),
+    Type.Object(
+      {
+        server: {
+          ...InventoryServer,
+          description:
+            'This server, in the inventory format; it must also pass the per-server consistency rules.',
+        },
+        host: { ...HostFacts, description: 'Facts outside the inventory contract.' },
+        collectedAt: IsoTime('When the agent read the host.'),
+      },
+      strict,
+    ),
   ),
   HEARTBEAT: envelope(
     'HEARTBEAT',
-    Type.Object({ sentAt: IsoTime, runningCommandId: Type.Optional(CommandId) }, strict),
+    Type.Object(
+      {
+        sentAt: IsoTime("The agent's clock, for logs: liveness is judged by the server's clock."),
+        runningCommandId: Type.Optional({ ...CommandId, description: 'The command running now, if any.' }),
+      },
+      strict,
+    ),
   ),
   COMMAND_ACK: envelope('COMMAND_ACK', Type.Object({ commandId: CommandId }, strict)),
   STEP_PROGRESS: envelope(
@@ -61,9 +110,11 @@ export const AgentToServerMessages = {
     Type.Object(
       {
         commandId: CommandId,
-        step: PlanStep,
-        percent: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
-        message: Type.String({ maxLength: 500 }),
+        step: { ...PlanStep, description: "The command's step." },
+        percent: Type.Optional(
+          Type.Integer({ minimum: 0, maximum: 100, description: 'How far the step is.' }),
+        ),
+        message: Type.String({ maxLength: 500, description: 'What the step is doing, for people.' }),
       },
       strict,
     ),
@@ -73,11 +124,16 @@ export const AgentToServerMessages = {
     Type.Object(
       {
         commandId: CommandId,
-        step: PlanStep,
-        outcome: Type.Enum(['succeeded', 'failed']),
+        step: { ...PlanStep, description: "The command's step." },
+        outcome: Type.Enum(['succeeded', 'failed'], {
+          description: 'failed comes with `error`; both with what the step learnt in `details`.',
+        }),
         error: Type.Optional(ErrorInfo),
-        details: StepDetails,
-        finishedAt: IsoTime,
+        details: {
+          ...StepDetails,
+          description: 'What the step found or changed (see Step details); {} if nothing.',
+        },
+        finishedAt: IsoTime('When the step ended.'),
       },
       strict,
     ),
@@ -90,10 +146,13 @@ export const ServerToAgentMessages = {
     'WELCOME',
     Type.Object(
       {
-        name: Type.String(),
-        serverVersion: Type.String({ maxLength: 64 }),
-        heartbeatIntervalMs: Type.Integer({ minimum: 100 }),
-        inventoryIntervalMs: Type.Integer({ minimum: 1000 }),
+        name: Type.String({ description: 'The server name the session is for, as the credential has it.' }),
+        serverVersion: Type.String({ maxLength: 64, description: "The server's version, for logs." }),
+        heartbeatIntervalMs: Type.Integer({ minimum: 100, description: 'How often to send HEARTBEAT.' }),
+        inventoryIntervalMs: Type.Integer({
+          minimum: 1000,
+          description: 'How often to send INVENTORY unasked (also at once and on every change).',
+        }),
       },
       strict,
     ),
@@ -103,21 +162,37 @@ export const ServerToAgentMessages = {
     Type.Object(
       {
         commandId: CommandId,
-        rolloutId: Type.String({ maxLength: 128 }),
-        step: PlanStep,
-        args: Type.Record(Type.String(), Type.Unknown()),
+        rolloutId: Type.String({
+          maxLength: 128,
+          description: 'The rollout (or rollback) the step is part of.',
+        }),
+        step: { ...PlanStep, description: 'The step to run.' },
+        args: Type.Record(Type.String(), Type.Unknown(), {
+          description:
+            "The step's arguments: the agent checks them against StepArgs[step] (see Command arguments).",
+        }),
       },
       strict,
     ),
   ),
   CANCEL: envelope(
     'CANCEL',
-    Type.Object({ commandId: CommandId, reason: Type.String({ maxLength: 500 }) }, strict),
+    Type.Object(
+      {
+        commandId: { ...CommandId, description: 'The running command to stop.' },
+        reason: Type.String({ maxLength: 500, description: 'Why, for logs.' }),
+      },
+      strict,
+    ),
   ),
   ERROR: envelope(
     'ERROR',
     Type.Object(
-      { code: Type.String(), message: Type.String(), inReplyTo: Type.Optional(Type.String()) },
+      {
+        code: Type.String({ description: 'One of the refusal codes (see Refusals).' }),
+        message: Type.String({ description: 'What was wrong with the frame; names the field.' }),
+        inReplyTo: Type.Optional(Type.String({ description: 'Reserved; this server does not send it yet.' })),
+      },
       strict,
     ),
   ),

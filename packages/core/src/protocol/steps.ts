@@ -21,20 +21,52 @@ const strict = { additionalProperties: false } as const;
 export const StepArgs = {
   precheck: Type.Object(
     {
-      expectedBuild: BuildString,
-      targetBuild: BuildString,
-      package: Type.Optional(PackageRef),
-      minFreeMb: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
+      expectedBuild: {
+        ...BuildString,
+        description: 'The build the plan was made from; another one fails the step.',
+      },
+      targetBuild: {
+        ...BuildString,
+        description: "The update's build; a server already on it fails as current.",
+      },
+      package: Type.Optional({
+        ...PackageRef,
+        description: 'The package to find staged and check, if given.',
+      }),
+      minFreeMb: Type.Integer({
+        minimum: 0,
+        maximum: 1_000_000,
+        description: 'Free space the system drive needs, in MB.',
+      }),
     },
     strict,
   ),
   'backup-owa': Type.Object({}, strict),
   'move-cms': Type.Object(
-    { cms: netbiosName('Clustered mailbox server.'), targetNode: netbiosName('Node to move it to.') },
+    {
+      cms: netbiosName('The clustered mailbox server to move.'),
+      targetNode: netbiosName('The node to move it to (an updated passive node).'),
+      maxCopyQueueLength: Type.Optional(
+        Type.Integer({
+          minimum: 0,
+          maximum: 1_000_000,
+          description:
+            'CCR: the most log files a storage group copy may still have to copy before the move (default 10).',
+        }),
+      ),
+      maxReplayQueueLength: Type.Optional(
+        Type.Integer({
+          minimum: 0,
+          maximum: 1_000_000,
+          description:
+            'CCR: the most log files a storage group copy may still have to replay before the move (default 100).',
+        }),
+      ),
+    },
     strict,
   ),
   'move-cluster-group': Type.Object(
-    { targetNode: netbiosName('Node to move the cluster group to.') },
+    { targetNode: netbiosName('The node to move the cluster group to.') },
     strict,
   ),
   'remove-interim-updates': Type.Object(
@@ -42,18 +74,42 @@ export const StepArgs = {
       interimUpdates: Type.Array(Type.String({ minLength: 1, maxLength: 256 }), {
         minItems: 1,
         maxItems: 100,
+        description: 'The interim updates to remove, as the inventory names them.',
       }),
     },
     strict,
   ),
-  install: Type.Object({ package: PackageRef, targetBuild: BuildString }, strict),
-  verify: Type.Object({ targetBuild: BuildString, remedyKb944752: Type.Boolean() }, strict),
+  install: Type.Object(
+    {
+      package: {
+        ...PackageRef,
+        description: 'The package to install; its SHA-256 is checked before it runs.',
+      },
+      targetBuild: { ...BuildString, description: 'The build the server must be on afterwards.' },
+    },
+    strict,
+  ),
+  verify: Type.Object(
+    {
+      targetBuild: { ...BuildString, description: 'The build the server must be on.' },
+      remedyKb944752: Type.Boolean({
+        description: 'Apply the KB 944752 remedy when managed services did not start, then start them.',
+      }),
+    },
+    strict,
+  ),
   'restore-owa': Type.Object({}, strict),
   uninstall: Type.Object(
     {
-      productCode: Type.String({ pattern: GUID }),
-      kb: Type.String({ pattern: '^\\d{6,7}$' }),
-      expectedBuild: BuildString,
+      productCode: Type.String({
+        pattern: GUID,
+        description: "Exchange 2007's Windows Installer product code.",
+      }),
+      kb: Type.String({ pattern: '^\\d{6,7}$', description: 'The KB number of the update to remove.' }),
+      expectedBuild: {
+        ...BuildString,
+        description: 'The build recorded before the install: the server must be back on it.',
+      },
     },
     strict,
   ),
@@ -65,13 +121,52 @@ export type StepArgs = { [Step in keyof typeof StepArgs]: Static<(typeof StepArg
 /** What a step found or changed, reported with its result. Every field is optional; steps fill what they know. */
 export const StepDetails = Type.Object(
   {
-    build: Type.Optional(BuildString),
-    backupPath: Type.Optional(Type.String({ maxLength: 512 })),
-    removed: Type.Optional(Type.Array(Type.String({ maxLength: 256 }), { maxItems: 100 })),
-    movedTo: Type.Optional(netbiosName('Node the clustered mailbox server or group moved to.')),
-    rebootRequired: Type.Optional(Type.Boolean()),
-    servicesStopped: Type.Optional(Type.Array(Type.String({ maxLength: 128 }), { maxItems: 100 })),
-    logPath: Type.Optional(Type.String({ maxLength: 512 })),
+    build: Type.Optional({
+      ...BuildString,
+      description:
+        'The ExSetup.exe build once the step ran (precheck, install, verify, uninstall; the PowerShell driver also reports it from the OWA and interim-update steps). The server records it.',
+    }),
+    backupPath: Type.Optional(
+      Type.String({ maxLength: 512, description: 'backup-owa, restore-owa: the folder of the OWA backup.' }),
+    ),
+    removed: Type.Optional(
+      Type.Array(Type.String({ maxLength: 256 }), {
+        maxItems: 100,
+        description: 'remove-interim-updates: the interim updates it removed.',
+      }),
+    ),
+    movedTo: Type.Optional(
+      netbiosName('move-cms, move-cluster-group: the node the clustered mailbox server or group moved to.'),
+    ),
+    rebootRequired: Type.Optional(
+      Type.Boolean({
+        description:
+          'precheck: Windows waits for a restart; install, uninstall, remove-interim-updates: the installer asks for one.',
+      }),
+    ),
+    servicesStopped: Type.Optional(
+      Type.Array(Type.String({ maxLength: 128 }), {
+        maxItems: 100,
+        description: 'verify: the Exchange services that did not start (KB 944752).',
+      }),
+    ),
+    servicesStarted: Type.Optional(
+      Type.Array(Type.String({ maxLength: 128 }), {
+        maxItems: 100,
+        description: 'verify: services that were stopped when it began and that it started.',
+      }),
+    ),
+    remedyKb944752Applied: Type.Optional(
+      Type.Boolean({
+        description: 'verify: this run applied the KB 944752 remedy (generatePublisherEvidence off).',
+      }),
+    ),
+    logPath: Type.Optional(
+      Type.String({
+        maxLength: 512,
+        description: 'install, uninstall, remove-interim-updates: the Windows Installer log.',
+      }),
+    ),
   },
   strict,
 );

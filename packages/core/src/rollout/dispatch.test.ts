@@ -50,6 +50,7 @@ describe('decideDispatch', () => {
     expect(decideDispatch(snapshot([[s('A', 'succeeded'), s('B', 'skipped')], [s('C')]]))).toEqual({
       kind: 'advance',
       completedWave: 0,
+      empty: false,
     });
   });
 
@@ -126,7 +127,29 @@ describe('decideDispatch', () => {
           policy: { ...policy, failureBudget: {} },
         }),
       ),
-    ).toEqual({ kind: 'complete' });
+    ).toEqual({ kind: 'complete', failed: 1 });
+    expect(
+      decideDispatch(snapshot([[s('A', 'succeeded')], [], [s('B', 'skipped')]], { currentWave: 2 })),
+    ).toEqual({ kind: 'complete', failed: 0 });
     expect(decideDispatch(snapshot([[s('A')]], { state: 'paused' }))).toEqual({ kind: 'idle' });
+  });
+
+  it('skips empty waves: they advance at once, and the first wave with servers needs no approval or soak', () => {
+    const onlyLast = [[], [], [s('HUB1')]];
+    expect(decideDispatch(snapshot(onlyLast))).toEqual({ kind: 'advance', completedWave: 0, empty: true });
+    const soak = { ...policy, soakSeconds: 600 };
+    const justAdvanced = { currentWave: 2, previousWaveCompletedAt: now, policy: soak };
+    expect(decideDispatch(snapshot(onlyLast, justAdvanced))).toEqual({ kind: 'start', servers: ['HUB1'] });
+    // The server passes the current wave's servers only, and the size of every wave.
+    const partial = snapshot([[], [], [s('HUB1')]], { ...justAdvanced, waveSizes: [0, 0, 1] });
+    expect(decideDispatch(partial)).toEqual({ kind: 'start', servers: ['HUB1'] });
+    const afterOne = snapshot([[], [], [s('HUB1')]], { ...justAdvanced, waveSizes: [1, 0, 1] });
+    expect(decideDispatch(afterOne)).toEqual({ kind: 'await-approval', wave: 2 });
+    expect(decideDispatch(snapshot([[s('CAS1', 'succeeded')], [], [s('HUB1')]], { currentWave: 2 }))).toEqual(
+      {
+        kind: 'await-approval',
+        wave: 2,
+      },
+    );
   });
 });

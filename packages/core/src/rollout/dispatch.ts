@@ -32,14 +32,18 @@ export interface DispatchSnapshot {
   readonly now: Date;
   /** Failed and total servers of the whole rollout, when `waves` holds only some of them. @default counted from `waves` */
   readonly overall?: { readonly failed: number; readonly total: number };
+  /** Servers planned in each wave, when `waves` holds the current wave's only. @default counted from `waves` */
+  readonly waveSizes?: readonly number[];
 }
 
 /** What the engine should do now. */
 export type DispatchDecision =
   | { readonly kind: 'idle' }
   | { readonly kind: 'halt'; readonly reason: string }
-  | { readonly kind: 'complete' }
-  | { readonly kind: 'advance'; readonly completedWave: number }
+  /** Every wave has finished; `failed` servers of the rollout failed (0: it completed, else with failures). */
+  | { readonly kind: 'complete'; readonly failed: number }
+  /** The current wave has finished, or had no servers at all (`empty`): it is skipped, with no gate. */
+  | { readonly kind: 'advance'; readonly completedWave: number; readonly empty: boolean }
   | { readonly kind: 'await-approval'; readonly wave: number }
   | { readonly kind: 'soak'; readonly wave: number; readonly until: Date }
   | { readonly kind: 'outside-window'; readonly until: Date | undefined }
@@ -47,20 +51,26 @@ export type DispatchDecision =
   | { readonly kind: 'wait' };
 
 /**
- * Decides the next move of a running rollout: halt on a spent failure budget, complete or advance a finished
- * wave, hold for approval, soak or a maintenance window, or start as many servers as the wave's concurrency
- * allows, in plan order, never two nodes of one cluster at once and a cluster's nodes in their plan order.
+ * Decides the next move of a running rollout: halt on a spent failure budget, complete (with or without
+ * failures) or advance past a finished or empty wave, hold for approval, soak or a maintenance window, or start
+ * as many servers as the wave's concurrency allows, in plan order, never two nodes of one cluster at once and a
+ * cluster's nodes in their plan order. The first wave with servers needs no approval and no soak.
  */
 export function decideDispatch(snapshot: DispatchSnapshot): DispatchDecision {
   if (snapshot.state !== 'running') return { kind: 'idle' };
   const overspent = budgetExceeded(snapshot);
   if (overspent) return { kind: 'halt', reason: overspent };
   const wave = snapshot.waves[snapshot.currentWave];
-  if (!wave) return { kind: 'complete' };
+  const complete = { kind: 'complete', failed: failedOverall(snapshot) } as const;
+  if (!wave) return complete;
   if (wave.servers.every((server) => isFinished(server.state)))
     return snapshot.currentWave + 1 >= snapshot.waves.length
-      ? { kind: 'complete' }
-      : { kind: 'advance', completedWave: snapshot.currentWave };
+      ? complete
+      : {
+          kind: 'advance',
+          completedWave: snapshot.currentWave,
+          empty: sizeOf(snapshot, snapshot.currentWave) === 0,
+        };
   const hold = gateOf(snapshot, wave.servers);
   if (hold) return hold;
   const startable = startableServers(wave.servers, concurrencyOf(snapshot, wave.name));
@@ -73,7 +83,9 @@ function gateOf(
 ): DispatchDecision | undefined {
   const untouched = servers.every((server) => server.state === 'pending');
   const { policy, now, currentWave } = snapshot;
-  if (untouched && currentWave > 0) {
+  // Empty waves are skipped: the first wave with servers is "the first", with no gate before it.
+  const first = snapshot.waves.findIndex((_, index) => sizeOf(snapshot, index) > 0);
+  if (untouched && currentWave > first) {
     if (policy.approvalRequired && snapshot.approvedWave < currentWave)
       return { kind: 'await-approval', wave: currentWave };
     const soakEnds =
@@ -112,12 +124,21 @@ function concurrencyOf(snapshot: DispatchSnapshot, wave: WaveName): number {
   return snapshot.policy.waveConcurrency?.[wave] ?? snapshot.policy.concurrency;
 }
 
+function sizeOf(snapshot: DispatchSnapshot, wave: number): number {
+  return snapshot.waveSizes?.[wave] ?? snapshot.waves[wave]?.servers.length ?? 0;
+}
+
+function overallCount(snapshot: DispatchSnapshot): { failed: number; total: number } {
+  return snapshot.overall ?? countFailed(snapshot.waves.flatMap((w) => w.servers));
+}
+
+function failedOverall(snapshot: DispatchSnapshot): number {
+  return overallCount(snapshot).failed;
+}
+
 function budgetExceeded(snapshot: DispatchSnapshot): string | undefined {
   const { failureBudget } = snapshot.policy;
-  const overall = overBudget(
-    failureBudget.overall,
-    snapshot.overall ?? countFailed(snapshot.waves.flatMap((w) => w.servers)),
-  );
+  const overall = overBudget(failureBudget.overall, overallCount(snapshot));
   if (overall) return `overall failure budget exceeded: ${overall}`;
   const wave = snapshot.waves[snapshot.currentWave];
   const waveOver = wave && overBudget(failureBudget.wave, countFailed(wave.servers));

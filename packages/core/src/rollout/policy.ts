@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { WAVE_NAMES } from '../planner/schema.js';
+import { WAVE_NAMES } from '../planner/names.js';
 
 /** A failure budget: how many failed servers are tolerated before the rollout halts (count, percent, or both). */
 export const FailureBudget = Type.Object(

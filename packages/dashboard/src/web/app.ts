@@ -10,7 +10,9 @@ import { rolloutsView } from './views/rollouts.js';
 import { serverView } from './views/server.js';
 
 const TOKEN_KEY = 'exrollout.token';
-const cleanups: (() => void)[] = [];
+// The navigation being shown; a view still loading when another navigation starts is dropped (see route).
+let current = 0;
+let leaveCurrent: () => void = () => undefined;
 
 type Route = (context: ViewContext, param: string) => Promise<void>;
 const ROUTES: [RegExp, Route][] = [
@@ -28,6 +30,8 @@ async function signIn(token: string): Promise<{ api: Api; me: Me }> {
 
 function header(me: Me): HTMLElement {
   const signOut = () => {
+    current++;
+    leaveCurrent();
     sessionStorage.removeItem(TOKEN_KEY);
     location.hash = '#/';
     void boot();
@@ -48,51 +52,68 @@ function header(me: Me): HTMLElement {
   );
 }
 
+/**
+ * Shows the page of the current hash. Each navigation renders into its own element, put on screen only if no
+ * other navigation started while it loaded: with a slow API the last click wins, and an older page neither
+ * lands in the newer one nor keeps polling.
+ */
 async function route(api: Api, me: Me, main: HTMLElement): Promise<void> {
-  for (const cleanup of cleanups.splice(0)) cleanup();
-  main.replaceChildren();
-  const path = decodeURIComponent(location.hash.replace(/^#/, ''));
+  const navigation = ++current;
+  leaveCurrent();
+  const cleanups: (() => void)[] = [];
+  const leave = () => {
+    for (const cleanup of cleanups.splice(0)) cleanup();
+  };
+  leaveCurrent = leave;
+  const view = h('div', { class: 'view' });
+  main.replaceChildren(h('p', { class: 'loading', 'aria-busy': 'true' }, 'Loading…'));
   const context: ViewContext = {
     api,
     me,
-    main,
+    main: view,
     onLeave: (cleanup) => cleanups.push(cleanup),
     navigate: (hash) => {
       location.hash = hash;
     },
   };
+  await render(context, decodeURIComponent(location.hash.replace(/^#/, '')));
+  if (navigation !== current) leave();
+  else main.replaceChildren(view);
+}
+
+async function render(context: ViewContext, path: string): Promise<void> {
   const found = ROUTES.map(([pattern, view]) => [pattern.exec(path), view] as const).find(([m]) => m);
   if (!found) {
-    main.append(h('p', {}, `No page at ${path}.`));
+    context.main.append(h('p', {}, `No page at ${path}.`));
     return;
   }
   try {
     await found[1](context, found[0]?.[1] ?? '');
   } catch (error) {
-    main.append(h('p', { role: 'alert', class: 'error' }, describeError(error)));
+    context.main.append(h('p', { role: 'alert', class: 'error' }, describeError(error)));
   }
 }
 
-async function boot(): Promise<void> {
+async function boot(refused?: string): Promise<void> {
   const root = document.getElementById('app');
   if (!root) return;
   const token = sessionStorage.getItem(TOKEN_KEY);
   if (!token) {
-    root.replaceChildren(
-      loginView(async (entered) => {
-        await signIn(entered);
-        sessionStorage.setItem(TOKEN_KEY, entered);
-        await boot();
-      }),
-    );
+    const signInWith = async (entered: string) => {
+      await signIn(entered);
+      sessionStorage.setItem(TOKEN_KEY, entered);
+      await boot();
+    };
+    root.replaceChildren(loginView(signInWith, refused));
     return;
   }
   let session: { api: Api; me: Me };
   try {
     session = await signIn(token);
-  } catch {
+  } catch (error) {
+    // A token revoked since it was entered: say so on the sign-in page rather than just showing it again.
     sessionStorage.removeItem(TOKEN_KEY);
-    await boot();
+    await boot(describeError(error));
     return;
   }
   const main = h('main', { id: 'main' });

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AuthRateLimitedError, ServerError, unauthorized } from '../errors.js';
+import { AuthRateLimitedError, ServerError, tokenRefused, unauthorized } from '../errors.js';
 import type { OperatorToken, TokenStore } from '../stores/token-store.js';
 import type { AuthFailureLimiter } from './auth-limiter.js';
 import { bearerSecret } from './secrets.js';
@@ -21,14 +21,14 @@ export class Authenticator {
     private readonly limiter: AuthFailureLimiter,
   ) {}
 
-  /** The operator token of the request's `Authorization: Bearer`; throws 401 (or 429). */
+  /** The operator token of the request's `Authorization: Bearer`; throws 401, saying whether one was refused (or 429). */
   async operator(request: FastifyRequest, reply: FastifyReply): Promise<OperatorToken> {
     const found = await this.check(request, reply, () => {
       const secret = bearerSecret(request.headers.authorization, 'exo');
       return secret ? this.tokens.operatorForToken(secret) : Promise.resolve(undefined);
     });
-    if (!found) throw unauthorized();
-    return found;
+    if (found) return found;
+    throw request.headers.authorization === undefined ? unauthorized() : tokenRefused();
   }
 
   /** The agent behind the request's `Authorization: Bearer` credential; throws 401 (or 429). */

@@ -1,10 +1,10 @@
+import { OPERATOR_ROLES, type OperatorRole } from '@exrollout/core';
+
+// One table for the server, the CLI and the dashboard: core's. These names are the server's own spelling.
 /** Operator roles, least to most powerful; each may do everything the ones before it may. */
-export const ROLES = ['viewer', 'operator', 'approver', 'admin'] as const;
+export const ROLES = OPERATOR_ROLES;
 
 /** An operator role. */
-export type Role = (typeof ROLES)[number];
+export type Role = OperatorRole;
 
-/** True when `held` is at least `needed`. */
-export function roleAllows(held: Role, needed: Role): boolean {
-  return ROLES.indexOf(held) >= ROLES.indexOf(needed);
-}
+export { roleAllows } from '@exrollout/core';

@@ -1,4 +1,4 @@
-import type { RolloutState } from '@exrollout/core';
+import { ENDED_ROLLOUT_STATES, type RolloutState } from '@exrollout/core';
 import { ServerError } from '../errors.js';
 import type { ServerRun } from './model.js';
 import type { Work } from './work.js';
@@ -69,7 +69,7 @@ export function applyServerAction(
   reason?: string,
 ): void {
   if (!run) throw new ServerError('SRV_ERR_NOT_FOUND', 404, 'no such server in this rollout');
-  if (['completed', 'aborted', 'rolled-back', 'rolling-back'].includes(work.meta.state))
+  if ([...ENDED_ROLLOUT_STATES, 'rolling-back'].includes(work.meta.state))
     throw new ServerError(
       'SRV_ERR_ROLLOUT_STATE',
       409,

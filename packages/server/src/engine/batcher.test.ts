@@ -104,4 +104,20 @@ describe('RolloutBatcher', () => {
     await next;
     expect(batches).toEqual([['r1:a']]);
   });
+
+  it('is idle only once every change submitted has been applied', async () => {
+    const { batcher, batches, hold, release } = recorder();
+    hold();
+    void batcher.submit('r1', append('a'));
+    void batcher.submit('r2', append('b'));
+    let idle = false;
+    const waiting = batcher.idle().then(() => {
+      idle = true;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(idle).toBe(false);
+    release();
+    await waiting;
+    expect(batches.flat().sort()).toEqual(['r1:a', 'r2:b']);
+  });
 });

@@ -26,6 +26,7 @@ export const MAX_BATCH = 256;
  */
 export class RolloutBatcher<W> {
   readonly #queues = new Map<string, Pending<W>[]>();
+  readonly #draining = new Set<Promise<void>>();
 
   constructor(private readonly runBatch: (id: string, items: readonly BatchItem<W>[]) => Promise<void>) {}
 
@@ -38,8 +39,14 @@ export class RolloutBatcher<W> {
         return;
       }
       this.#queues.set(id, [{ ...item, resolve, reject }]);
-      void this.#drain(id);
+      const draining = this.#drain(id).finally(() => this.#draining.delete(draining));
+      this.#draining.add(draining);
     });
+  }
+
+  /** Resolves once every change submitted so far (and any submitted meanwhile) is committed or has failed. */
+  async idle(): Promise<void> {
+    while (this.#draining.size > 0) await Promise.allSettled([...this.#draining]);
   }
 
   async #drain(id: string): Promise<void> {

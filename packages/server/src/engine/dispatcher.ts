@@ -12,6 +12,8 @@ const MAX_PASSES = 10_000;
 
 /** Runs the dispatcher until it has nothing more to do now: start servers, advance waves, halt or complete. */
 export async function dispatch(work: Work, store: RolloutStore, inventory: InventoryStore): Promise<void> {
+  const waveSizes = work.plan.waves.map((wave) => wave.servers.length);
+  const total = waveSizes.reduce((sum, size) => sum + size, 0);
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     const states = await waveStates(work, store, work.meta.currentWave);
     const decision = decideDispatch({
@@ -36,10 +38,8 @@ export async function dispatch(work: Work, store: RolloutStore, inventory: Inven
         : {}),
       policy: work.meta.policy,
       now: work.now,
-      overall: {
-        failed: work.meta.failed,
-        total: work.plan.waves.reduce((sum, wave) => sum + wave.servers.length, 0),
-      },
+      overall: { failed: work.meta.failed, total },
+      waveSizes,
     });
     switch (decision.kind) {
       case 'idle':
@@ -54,15 +54,14 @@ export async function dispatch(work: Work, store: RolloutStore, inventory: Inven
         );
         return;
       case 'complete':
-        waveCompleted(work, work.meta.currentWave);
-        work.setMeta({ state: 'completed', reason: '' });
-        work.event(SYSTEM, 'rollout.completed', 'every wave has finished');
-        return;
+        waveCompleted(work, work.meta.currentWave, waveSizes[work.meta.currentWave] === 0);
+        return complete(work, decision.failed, total);
       case 'advance':
-        waveCompleted(work, decision.completedWave);
+        waveCompleted(work, decision.completedWave, decision.empty);
         work.setMeta({
           currentWave: decision.completedWave + 1,
-          previousWaveCompletedAt: work.now.toISOString(),
+          // The soak time runs from the last wave that ran servers, not from a wave that was skipped.
+          ...(decision.empty ? {} : { previousWaveCompletedAt: work.now.toISOString() }),
           reason: '',
         });
         continue;
@@ -104,9 +103,25 @@ export async function dispatch(work: Work, store: RolloutStore, inventory: Inven
   }
 }
 
-function waveCompleted(work: Work, wave: number): void {
+function waveCompleted(work: Work, wave: number, empty: boolean): void {
   const name = work.plan.waves[wave]?.name;
-  if (name) work.event(SYSTEM, 'wave.completed', `wave ${wave + 1} (${name}) completed`);
+  if (!name) return;
+  if (empty) work.event(SYSTEM, 'wave.skipped', `wave ${wave + 1} (${name}) has no servers: skipped`);
+  else work.event(SYSTEM, 'wave.completed', `wave ${wave + 1} (${name}) completed`);
+}
+
+// A rollout in which servers failed (within the budget) ends in an outcome of its own, never a plain `completed`.
+function complete(work: Work, failed: number, total: number): void {
+  if (failed === 0) {
+    work.setMeta({ state: 'completed', reason: '' });
+    work.event(SYSTEM, 'rollout.completed', 'every wave has finished');
+    return;
+  }
+  const reason = `${failed} of ${total} servers failed`;
+  work.setMeta({ state: 'completed-with-failures', reason });
+  work.event(SYSTEM, 'rollout.completed-with-failures', `every wave has finished; ${reason}`, undefined, {
+    failed,
+  });
 }
 
 function hold(work: Work, reason: string, until: Date | undefined): void {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import {
   type AgentMessage,
+  ENDED_ROLLOUT_STATES,
   findUpdate,
   type PlanSelection,
   PROTOCOL_VERSION,
@@ -23,11 +24,13 @@ import { type JobData, jobIdFor } from './jobs.js';
 import { withLock } from './lock.js';
 import type { OutstandingCommand, RolloutMeta, ServerRun } from './model.js';
 import { parsePolicy } from './policy.js';
+import { notePresence, type PresenceChange } from './presence.js';
 import type { JobQueue } from './queue.js';
 import { readAhead, runOf } from './reads.js';
-import { applyResult, watchCommand } from './results.js';
+import { applyResult, RESULT_REFUSED, watchCommand } from './results.js';
 import { planRollback, type RollbackScope, scopeLabel } from './rollback.js';
 import { RolloutStore } from './store.js';
+import { checkConfirming } from './verification.js';
 import { type RolloutView, rolloutView } from './views.js';
 import { type Delivery, Work } from './work.js';
 
@@ -39,6 +42,8 @@ export interface EngineDeps {
   readonly bus: Bus;
   readonly queue: JobQueue;
   readonly logger: Logger;
+  /** Audit events kept per rollout. @default 100000 */
+  readonly eventsMax?: number;
   /**
    * Sends a message to an agent connected to this instance; false when it is not here (then the bus carries it
    * to whichever instance holds it). Saves the Redis round trip on every step of a single-instance fleet.
@@ -53,7 +58,7 @@ export interface CreateRollout {
   readonly policy: unknown;
 }
 
-const TERMINAL = new Set(['completed', 'aborted', 'rolled-back']);
+const TERMINAL = new Set<string>(ENDED_ROLLOUT_STATES);
 
 /** Runs rollouts: operator actions, the dispatcher, step results and command watches, all under a per-rollout lock. */
 export class RolloutEngine implements CommandSink {
@@ -67,7 +72,7 @@ export class RolloutEngine implements CommandSink {
   >();
 
   constructor(private readonly deps: EngineDeps) {
-    this.store = new RolloutStore(deps.redis, deps.keys);
+    this.store = new RolloutStore(deps.redis, deps.keys, deps.eventsMax);
     this.batcher = new RolloutBatcher((id, items) => this.runLocked(id, items));
   }
 
@@ -75,6 +80,19 @@ export class RolloutEngine implements CommandSink {
   start(): void {
     this.deps.queue.start({
       tick: (data) => this.shared(data.rolloutId, async () => undefined),
+      confirm: (data) =>
+        this.shared(
+          data.rolloutId,
+          async (work) =>
+            checkConfirming(
+              work,
+              await this.currentRun(work, data.server),
+              data,
+              this.deps.inventory,
+              this.store,
+            ),
+          { server: data.server },
+        ),
       result: (data) => this.applyResultData(data),
       watch: async (data) => {
         // Most watches fire after their step is done: a read without the lock lets those go at once.
@@ -95,16 +113,17 @@ export class RolloutEngine implements CommandSink {
     });
   }
 
+  /** Resolves once every change this instance was asked to make has been committed or has failed. */
+  idle(): Promise<void> {
+    return this.batcher.idle();
+  }
+
   /** Plans and stores a rollout; nothing runs until it is started. */
   async create(input: CreateRollout, actor: string): Promise<RolloutView> {
     const update = findUpdate(input.update ?? 'KB959241');
     const policy = parsePolicy(input.policy);
-    const records = await this.deps.inventory.list();
-    const plan = planRollout(
-      { servers: records.map((record) => record.report) },
-      update,
-      input.selection ? { selection: input.selection } : {},
-    );
+    const { inventory, pins } = await this.deps.inventory.planInput();
+    const plan = planRollout(inventory, update, input.selection ? { selection: input.selection } : {}, pins);
     await this.refuseOverlap(plan.waves.flatMap((wave) => wave.servers.map((server) => server.name)));
     const meta = newRolloutMeta({ update: update.id, state: 'created', policy, plan, createdBy: actor });
     const { id, createdAt: now } = meta;
@@ -228,7 +247,7 @@ export class RolloutEngine implements CommandSink {
     const allowed =
       scope.kind === 'server'
         ? !['created', 'rolled-back'].includes(meta.state)
-        : ['halted', 'completed', 'aborted', 'paused'].includes(meta.state);
+        : ['halted', 'completed', 'completed-with-failures', 'aborted', 'paused'].includes(meta.state);
     if (!allowed)
       throw new ServerError(
         'SRV_ERR_ROLLOUT_STATE',
@@ -296,7 +315,7 @@ export class RolloutEngine implements CommandSink {
     const parentId = child.meta.parentId;
     if (child.meta.kind !== 'rollback' || !parentId) return;
     const rolledBack = [...child.runs.values()].filter((run) => run.state === 'rolled-back');
-    const ended = ['completed', 'aborted'].includes(child.meta.state);
+    const ended = ['completed', 'completed-with-failures', 'aborted'].includes(child.meta.state);
     if (rolledBack.length === 0 && !ended) return;
     await withLock(this.deps.redis, this.deps.keys.rolloutLock(parentId), async () => {
       const parent = await this.store.meta(parentId);
@@ -344,9 +363,10 @@ export class RolloutEngine implements CommandSink {
     const whole = child.meta.scope === 'all' && child.meta.state === 'completed';
     const failed = child.meta.failed;
     const state = whole && failed === 0 ? ('rolled-back' as const) : (parent.stateBeforeRollback ?? 'halted');
+    const ended = child.meta.state === 'completed-with-failures' ? 'completed' : child.meta.state;
     return {
       state,
-      reason: `rollback ${child.meta.id} (${child.meta.scope}) ${child.meta.state}${failed > 0 ? ` with ${failed} failed` : ''}`,
+      reason: `rollback ${child.meta.id} (${child.meta.scope}) ${ended}${failed > 0 ? ` with ${failed} failed` : ''}`,
     };
   }
 
@@ -370,6 +390,7 @@ export class RolloutEngine implements CommandSink {
         outcome,
         ...(error ? { error } : {}),
         details,
+        finishedAt: message.payload.finishedAt,
       };
       await this.applyResultNow(data);
       return undefined;
@@ -404,10 +425,48 @@ export class RolloutEngine implements CommandSink {
     return undefined;
   }
 
-  /** The command an agent should (still) be running, to send it again when the agent reconnects. */
-  async outstandingFor(agent: string): Promise<ServerMessage | undefined> {
+  /** CommandSink: a STEP_RESULT the gateway refused fails its step at once, if it is the agent's current command. */
+  async refused(agent: string, commandId: string, reason: string): Promise<void> {
+    const outstanding = await this.store.agentCommand(agent);
+    if (outstanding?.commandId !== commandId) return;
+    await this.applyResultNow({
+      rolloutId: outstanding.rolloutId,
+      server: outstanding.server,
+      commandId,
+      outcome: 'failed',
+      error: { code: RESULT_REFUSED, message: `the server refused the agent's result: ${reason}` },
+      details: {},
+    });
+  }
+
+  /** The command an agent should (still) be running, to send it again as it (re)connects; the trail notes it. */
+  async agentConnected(agent: string): Promise<ServerMessage | undefined> {
     const command = await this.store.agentCommand(agent);
-    return command ? commandMessage(command) : undefined;
+    if (!command) return undefined;
+    // Not awaited: the command goes out at once, the note follows under the rollout's lock.
+    void this.notePresence(command, { kind: 'connected' });
+    return commandMessage(command);
+  }
+
+  /** An agent went offline: the trail of the rollout it runs a step for notes it. */
+  async agentDisconnected(agent: string, closeCode: number): Promise<void> {
+    const command = await this.store.agentCommand(agent);
+    if (command) await this.notePresence(command, { kind: 'disconnected', closeCode });
+  }
+
+  private async notePresence(command: OutstandingCommand, change: PresenceChange): Promise<void> {
+    try {
+      await this.shared(
+        command.rolloutId,
+        async (work) => notePresence(work, await this.currentRun(work, command.server), command, change),
+        { dispatches: false, server: command.server },
+      );
+    } catch (error) {
+      this.deps.logger.warn(
+        { err: error, agent: command.server },
+        'noting an agent connection change failed',
+      );
+    }
   }
 
   // Applied at once, with whatever else waits for the rollout; if that fails (Redis went away), a result job

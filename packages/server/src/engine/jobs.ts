@@ -15,6 +15,8 @@ export const JOBS = {
       outcome: Type.Enum(['succeeded', 'failed']),
       error: Type.Optional(Type.Object({ code: Type.String(), message: Type.String() })),
       details: Type.Record(Type.String(), Type.Unknown()),
+      /** When the step finished, by the agent's clock. */
+      finishedAt: Type.Optional(Type.String()),
     },
     strict,
   ),
@@ -23,6 +25,8 @@ export const JOBS = {
     { rolloutId: Type.String(), server: Type.String(), commandId: Type.String(), check: Type.Integer() },
     strict,
   ),
+  /** Check again whether the agent's inventory confirms the build its verify step reported. */
+  confirm: Type.Object({ rolloutId: Type.String(), server: Type.String(), check: Type.Integer() }, strict),
 } as const satisfies Record<string, TSchema>;
 
 /** A job name. */

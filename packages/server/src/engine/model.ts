@@ -58,6 +58,11 @@ export interface ServerRun {
   readonly finishedAt?: string;
   readonly error?: { readonly code: string; readonly message: string };
   readonly progress?: { readonly message: string; readonly percent?: number };
+  /**
+   * Set while a verify step that succeeded waits for an inventory report of its agent collected after it, to
+   * confirm the build: since when (server time), and when the step finished (the agent's clock).
+   */
+  readonly confirming?: { readonly since: string; readonly verifiedAt?: string };
 }
 
 /** The command outstanding for one agent, kept until its result is applied. */

@@ -1,12 +1,16 @@
+import { canonicalBuild } from '@exrollout/core';
 import type { InventoryStore } from '../stores/inventory-store.js';
 import { type JobData, jobIdFor } from './jobs.js';
 import type { ServerRun } from './model.js';
 import { recordOf } from './reads.js';
-import { finishSucceeded, finishUnfit, issueStep, rollbackSteps } from './steps.js';
+import { finishSucceeded, finishUnfit, issueStep } from './steps.js';
 import type { RolloutStore } from './store.js';
+import { confirmVerified, failVerification } from './verification.js';
 import type { Work } from './work.js';
 
 const SYSTEM = 'exrollout';
+/** The code of a step whose result the gateway refused: what the step did is not known. */
+export const RESULT_REFUSED = 'RESULT_REFUSED';
 const MAX_WATCH_INTERVAL_MS = 10_000;
 const MIN_WATCH_INTERVAL_MS = 1000;
 
@@ -38,8 +42,11 @@ export async function applyResult(
       run.name,
       { step, error },
     );
-    if (step === 'verify' && work.meta.policy.autoRollback && run.targetBuild === undefined)
-      return startAutoRollback(work, run, error, inventory, store);
+    // A result the server could not read says nothing about verification: no automatic rollback on it.
+    if (step === 'verify' && error.code !== RESULT_REFUSED) {
+      await failVerification(work, run, error, inventory, store);
+      return true;
+    }
     finishUnfit(work, run, {
       outcome: skip ? 'skipped' : 'failed',
       code: error.code,
@@ -47,16 +54,50 @@ export async function applyResult(
     });
     return true;
   }
+  const reported =
+    typeof result.details.build === 'string' ? canonicalBuild(result.details.build) : undefined;
+  // The last build a step reported (install, verify) is where the server ends up; later steps do not say.
+  const build = reported ?? run.toBuild;
+  if (step === 'verify') {
+    // The remedy or the services it started are facts of the host, whether or not the build is confirmed yet.
+    noteServicesStarted(work, run.name, result.details);
+    const claim = { verified: reported, verifiedAt: result.finishedAt, details: result.details };
+    await confirmVerified(work, { ...run, ...(build ? { toBuild: build } : {}) }, claim, inventory, store);
+    return true;
+  }
   work.event(actor, 'server.step-succeeded', `${run.name}: ${step} succeeded`, run.name, {
     step,
     details: result.details,
   });
-  // The last build a step reported (install, verify) is where the server ends up; later steps do not say.
-  const build = typeof result.details.build === 'string' ? result.details.build : run.toBuild;
   const next: ServerRun = { ...run, stepIndex: run.stepIndex + 1, ...(build ? { toBuild: build } : {}) };
   if (next.stepIndex < next.steps.length) await issueStep(work, next, inventory, store);
   else finishSucceeded(work, next, build);
   return true;
+}
+
+// A server that needed its services started (or the KB 944752 remedy) succeeds all the same; the trail says why it
+// took longer, so that the operator can check the .exe.config files the remedy changed.
+function noteServicesStarted(work: Work, name: string, details: Record<string, unknown>): void {
+  const started = Array.isArray(details.servicesStarted) ? details.servicesStarted.map(String) : [];
+  const remedied = details.remedyKb944752Applied === true;
+  if (!remedied && started.length === 0) return;
+  const services = started.join(', ') || 'Exchange services';
+  if (remedied)
+    work.event(
+      `agent:${name}`,
+      'server.remedied',
+      `${name}: ${services} did not start after the install (KB 944752): the remedy set generatePublisherEvidence to false in each service's .exe.config and they started`,
+      name,
+      { kb: '944752', servicesStarted: started },
+    );
+  else
+    work.event(
+      `agent:${name}`,
+      'server.services-started',
+      `${name}: ${services} were stopped after the install; verify started them`,
+      name,
+      { servicesStarted: started },
+    );
 }
 
 /** Checks on an outstanding command: time it out, give up on an agent that stayed away, or redeliver it. */
@@ -136,31 +177,4 @@ function giveUp(
   work.agentCommands.push({ server: run.name, command: null });
   work.event(SYSTEM, 'server.gave-up', `${run.name}: ${message}`, run.name, { code });
   finishUnfit(work, run, { outcome, code, message });
-}
-
-// Policy autoRollback: a server whose own install failed verification is rolled back at once; it counts as a failure.
-async function startAutoRollback(
-  work: Work,
-  run: ServerRun,
-  error: { code: string; message: string },
-  inventory: InventoryStore,
-  store: RolloutStore,
-): Promise<boolean> {
-  work.setMeta({ failed: work.meta.failed + 1 });
-  work.event(
-    SYSTEM,
-    'server.auto-rollback',
-    `${run.name}: verification failed (${error.code}); rolling back to ${run.fromBuild} (policy autoRollback)`,
-    run.name,
-  );
-  const next: ServerRun = {
-    ...run,
-    steps: rollbackSteps(run),
-    stepIndex: 0,
-    targetBuild: run.fromBuild,
-    autoRollback: true,
-    error,
-  };
-  await issueStep(work, next, inventory, store);
-  return true;
 }

@@ -1,3 +1,4 @@
+import { canonicalBuild } from '@exrollout/core';
 import type { InventoryStore, ServerRecord } from '../stores/inventory-store.js';
 import { commandIdFor, precheckLive, stepArgs, type Unfit } from './commands.js';
 import { jobIdFor } from './jobs.js';
@@ -82,7 +83,8 @@ export async function issueStep(
     );
     return;
   }
-  finishSucceeded(work, run, run.toBuild ?? record?.report.build);
+  const reported = record ? canonicalBuild(record.report.build) : undefined;
+  finishSucceeded(work, run, run.toBuild ?? reported);
 }
 
 /** Ends a run that succeeded, with the build it ended on. */
@@ -136,7 +138,7 @@ async function updatedNodes(work: Work, store: RolloutStore, cluster: string): P
 }
 
 function withoutCommand(run: ServerRun, keepError = false): ServerRun {
-  const { commandId: _c, commandSentAt: _s, acked: _a, progress: _p, error, ...rest } = run;
+  const { commandId: _c, commandSentAt: _s, acked: _a, progress: _p, confirming: _w, error, ...rest } = run;
   return keepError && error ? { ...rest, error } : rest;
 }
 

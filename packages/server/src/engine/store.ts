@@ -1,6 +1,7 @@
 import type { RolloutPlan, RolloutPolicy, ServerState } from '@exrollout/core';
 import type { ChainableCommander, Redis } from 'ioredis';
 import type { RedisKeys } from '../redis-keys.js';
+import { AuditTrail, DEFAULT_EVENTS_MAX } from './audit-trail.js';
 import type { OutstandingCommand, RolloutEvent, RolloutMeta, ServerRun } from './model.js';
 
 /** Changes to one rollout that must land together, in one MULTI. */
@@ -16,7 +17,6 @@ export interface RolloutChanges {
   }[];
 }
 
-const EVENT_STREAM_MAX = 100_000;
 /** The rollout hash's field that every commit increments, so that a cache can tell it is still current. */
 const VERSION = 'version';
 const META_FIELDS = [
@@ -42,11 +42,16 @@ const META_FIELDS = [
 /** Rollouts in Redis: the record, each server's run, wave state indexes, outstanding commands and the audit stream. */
 export class RolloutStore {
   private readonly plans = new Map<string, RolloutPlan>();
+  /** The rollouts' audit trails. */
+  readonly trail: AuditTrail;
 
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
-  ) {}
+    eventsMax = DEFAULT_EVENTS_MAX,
+  ) {
+    this.trail = new AuditTrail(redis, keys, eventsMax);
+  }
 
   /** Stores a new rollout with every server pending. */
   async create(
@@ -59,7 +64,7 @@ export class RolloutStore {
       .hset(this.keys.rollout(meta.id), serialiseMeta(meta))
       .zadd(this.keys.rollouts, Date.parse(meta.createdAt), meta.id);
     for (const run of runs) this.writeRun(multi, meta.id, run);
-    this.appendEvent(multi, meta.id, event);
+    this.trail.append(multi, meta.id, [event]);
     await multi.exec();
     this.plans.set(meta.id, meta.plan);
   }
@@ -172,7 +177,7 @@ export class RolloutStore {
         serialiseMeta({ ...changes.meta, updatedAt: new Date().toISOString() }),
       );
     for (const run of changes.runs ?? []) this.writeRun(multi, id, run);
-    for (const event of changes.events ?? []) this.appendEvent(multi, id, event);
+    this.trail.append(multi, id, changes.events ?? []);
     if (changes.doneCommands?.length) multi.sadd(this.keys.doneCommands(id), ...changes.doneCommands);
     for (const { server, command } of changes.agentCommands ?? []) {
       if (command) multi.set(this.keys.agentCommand(server), JSON.stringify(command));
@@ -182,43 +187,9 @@ export class RolloutStore {
     return Number(results?.[0]?.[1] ?? 0);
   }
 
-  /** Audit events after `afterId` (exclusive), oldest first. */
-  async events(id: string, afterId = '-', count = 1000): Promise<RolloutEvent[]> {
-    const start = afterId === '-' ? '-' : `(${afterId}`;
-    const entries = await this.redis.xrange(this.keys.events(id), start, '+', 'COUNT', count);
-    return entries.map(([eventId, fields]) => toEvent(eventId, fields));
-  }
-
-  /** Waits up to `blockMs` for events after `afterId`, on a connection of the caller's (blocking). */
-  async waitForEvents(
-    connection: Redis,
-    id: string,
-    afterId: string,
-    blockMs: number,
-  ): Promise<RolloutEvent[]> {
-    const reply = await connection.xread(
-      'COUNT',
-      500,
-      'BLOCK',
-      blockMs,
-      'STREAMS',
-      this.keys.events(id),
-      afterId,
-    );
-    const entries = reply?.[0]?.[1] ?? [];
-    return entries.map(([eventId, fields]) => toEvent(eventId, fields));
-  }
-
   private writeRun(multi: ChainableCommander, id: string, run: ServerRun): void {
     multi.set(this.keys.run(id, run.name), JSON.stringify(run));
     multi.hset(this.keys.waveStates(id, run.wave), run.name.toLowerCase(), run.state);
-  }
-
-  private appendEvent(multi: ChainableCommander, id: string, event: Omit<RolloutEvent, 'id'>): void {
-    const fields = ['at', event.at, 'actor', event.actor, 'type', event.type, 'message', event.message];
-    if (event.server) fields.push('server', event.server);
-    if (event.data) fields.push('data', JSON.stringify(event.data));
-    multi.xadd(this.keys.events(id), 'MAXLEN', '~', EVENT_STREAM_MAX, '*', ...fields);
   }
 }
 
@@ -229,18 +200,4 @@ function serialiseMeta(meta: Partial<RolloutMeta>): Record<string, string> {
     fields[key] = typeof value === 'string' ? value : JSON.stringify(value);
   }
   return fields;
-}
-
-function toEvent(id: string, flat: string[]): RolloutEvent {
-  const fields: Record<string, string> = {};
-  for (let i = 0; i + 1 < flat.length; i += 2) fields[flat[i] as string] = flat[i + 1] as string;
-  return {
-    id,
-    at: fields.at ?? '',
-    actor: fields.actor ?? '',
-    type: fields.type ?? '',
-    message: fields.message ?? '',
-    ...(fields.server ? { server: fields.server } : {}),
-    ...(fields.data ? { data: JSON.parse(fields.data) as Record<string, unknown> } : {}),
-  };
 }

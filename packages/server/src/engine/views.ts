@@ -1,4 +1,11 @@
-import { isFinished, type RolloutPlan, RolloutPolicy, WAVE_NAMES } from '@exrollout/core';
+import {
+  ENDED_ROLLOUT_STATES,
+  isFinished,
+  type RolloutPlan,
+  RolloutPolicy,
+  summariseFailures,
+  WAVE_NAMES,
+} from '@exrollout/core';
 import Type, { type Static } from 'typebox';
 import type { RolloutMeta, ServerRun } from './model.js';
 
@@ -23,6 +30,14 @@ export const ServerRunView = Type.Object({
 });
 export type ServerRunView = Static<typeof ServerRunView>;
 
+/** Failed servers of one error code, with the next step. */
+export const FailureGroupView = Type.Object({
+  code: Type.String(),
+  count: Type.Integer(),
+  servers: Type.Array(Type.String()),
+  next: Type.String({ description: 'What to fix, and how to run the servers again.' }),
+});
+
 /** A rollout, as GET /api/v1/rollouts/:id returns it. */
 export const RolloutView = Type.Object({
   id: Type.String(),
@@ -43,6 +58,10 @@ export const RolloutView = Type.Object({
     Type.String({ description: 'For a rollout: its rollback in progress, or the last one.' }),
   ),
   scope: Type.Optional(Type.String({ description: 'For a rollback: all, wave:<name> or server:<name>.' })),
+  failures: Type.Array(FailureGroupView, {
+    description:
+      'Failed servers (an automatic rollback counts) grouped by error code, the largest group first; empty when none failed.',
+  }),
   skipped: Type.Array(Type.Object({ name: Type.String(), code: Type.String(), reason: Type.String() })),
   excluded: Type.Array(Type.Object({ name: Type.String(), code: Type.String(), reason: Type.String() })),
 });
@@ -87,9 +106,22 @@ export function rolloutView(
     ...(meta.parentId ? { parentId: meta.parentId } : {}),
     ...(meta.rollbackId ? { rollbackId: meta.rollbackId } : {}),
     ...(meta.scope ? { scope: meta.scope } : {}),
+    failures: failuresOf(meta, runs),
     skipped: plan.skipped,
     excluded: plan.excluded,
   };
+}
+
+function failuresOf(meta: Omit<RolloutMeta, 'plan'>, runs: readonly ServerRun[]) {
+  const failed = runs.flatMap((run) =>
+    run.error && (run.state === 'failed' || (run.state === 'rolled-back' && run.autoRollback))
+      ? [{ name: run.name, code: run.error.code }]
+      : [],
+  );
+  return summariseFailures(failed, {
+    kind: meta.kind ?? 'rollout',
+    ended: ENDED_ROLLOUT_STATES.includes(meta.state),
+  });
 }
 
 function runView(run: ServerRun | undefined, name: string, from: string): ServerRunView {
@@ -133,9 +165,36 @@ function waveState(
   const finished = servers.every((server) =>
     isFinished(server.state as ServerRunView['state'] & ServerRun['state']),
   );
+  if (servers.length === 0) return 'skipped';
   if (index < meta.currentWave || (finished && started)) return 'completed';
   if (index > meta.currentWave) return 'pending';
   if (meta.state === 'awaiting-approval') return 'awaiting-approval';
   if (started) return 'running';
   return finished ? 'completed' : 'pending';
 }
+
+/** One audit event, as the API shows it. */
+export const EventView = Type.Object({
+  id: Type.String({ description: 'The stream id; pass it as `after` to read the events that follow.' }),
+  at: Type.String(),
+  actor: Type.String(),
+  type: Type.String(),
+  message: Type.String(),
+  server: Type.Optional(Type.String()),
+  data: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+});
+export type EventView = Static<typeof EventView>;
+
+/** A page of a rollout's audit trail, as GET /api/v1/rollouts/:id/events returns it. */
+export const EventsPageView = Type.Object({
+  events: Type.Array(EventView, { description: 'Oldest first.' }),
+  next: Type.Union([Type.String(), Type.Null()], {
+    description: 'Pass as `after` to read the next page; null when this page reached the end of the trail.',
+  }),
+  total: Type.Integer({ description: 'Events in the whole trail (every server), dropped ones included.' }),
+  dropped: Type.Integer({
+    description:
+      'The oldest events dropped by the bound on a trail (EXR_AUDIT_EVENTS_MAX); 0 unless it outgrew it.',
+  }),
+});
+export type EventsPageView = Static<typeof EventsPageView>;

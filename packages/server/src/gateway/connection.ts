@@ -22,6 +22,8 @@ export interface CommandSink {
     agent: string,
     message: AgentMessage<'COMMAND_ACK' | 'STEP_PROGRESS' | 'STEP_RESULT'>,
   ): Promise<string | undefined>;
+  /** A STEP_RESULT for `commandId` was refused (it broke its schema): its step fails now, with `reason`. */
+  refused?(agent: string, commandId: string, reason: string): Promise<void>;
 }
 
 /** What a connection needs from the rest of the server. */
@@ -35,6 +37,8 @@ export interface ConnectionDeps {
   readonly serverVersion: string;
   /** Called once the agent said HELLO, is registered here and was welcomed. */
   onRegistered(connection: AgentConnection): Promise<void>;
+  /** Called when this connection closed and the agent has no other: it is offline. */
+  onOffline?(connection: AgentConnection, closeCode: number): Promise<void>;
 }
 
 const FRAME_TIMEOUT_MS = 10_000;
@@ -117,7 +121,13 @@ export class AgentConnection {
   private async onFrame(data: unknown, isBinary: boolean): Promise<void> {
     if (isBinary) return this.reject('PROTOCOL_INVALID_JSON', 'binary frames are not accepted');
     const decoded = decodeAgentMessage(String(data));
-    if (!decoded.ok) return this.reject(decoded.code, decoded.error);
+    if (!decoded.ok) {
+      // An agent answers a repeated command with the result it journaled: refused, it would come back at every
+      // redelivery until the step timed out. The step fails at once instead, with the reason.
+      const result = this.registered && decoded.type === 'STEP_RESULT' ? decoded.commandId : undefined;
+      if (result) await this.deps.commands.refused?.(this.name, result, decoded.error);
+      return this.reject(decoded.code, decoded.error, result ? { inReplyTo: result } : {});
+    }
     const message = decoded.message;
     if (!this.registered && message.type !== 'HELLO')
       return this.reject('PROTOCOL_HELLO_REQUIRED', `${message.type} before HELLO`);
@@ -199,7 +209,7 @@ export class AgentConnection {
     this.reject(
       'PROTOCOL_RATE_LIMITED',
       `more than ${limit} INVENTORY messages within ${windowSeconds} s: this one was not stored; the next may be sent in ${retryAfterSeconds} s`,
-      this.inventoriesRefused++ === 0,
+      { log: this.inventoriesRefused++ === 0 },
     );
   }
 
@@ -208,12 +218,17 @@ export class AgentConnection {
     this.close(CLOSE.NAME_MISMATCH, 'name does not match the credential');
   }
 
-  private reject(code: string, error: string, log = true): void {
+  private reject(code: string, error: string, options: { log?: boolean; inReplyTo?: string } = {}): void {
     this.invalid++;
     // The refusal may quote what the agent sent, which may be a secret pasted in the wrong place.
-    if (log)
+    if (options.log !== false)
       this.log.warn({ code, error: scrubSecrets(error), invalid: this.invalid }, 'refused an agent message');
-    this.send({ version: PROTOCOL_VERSION, type: 'ERROR', payload: { code, message: error } });
+    const inReplyTo = options.inReplyTo;
+    this.send({
+      version: PROTOCOL_VERSION,
+      type: 'ERROR',
+      payload: { code, message: error, ...(inReplyTo ? { inReplyTo } : {}) },
+    });
     if (this.invalid >= this.deps.config.maxInvalidMessages)
       this.close(CLOSE.PROTOCOL_VIOLATION, `too many invalid messages (${this.invalid})`);
   }
@@ -225,6 +240,8 @@ export class AgentConnection {
     if (!this.registered) return;
     const wentOffline = await this.deps.store.disconnected(this.name, this.session);
     this.log.info({ code, wentOffline }, 'agent disconnected');
+    // A server shutting down closes every connection itself: that is not the agent dropping.
+    if (wentOffline && code !== CLOSE.GOING_AWAY) await this.deps.onOffline?.(this, code);
   }
 }
 

@@ -24,7 +24,9 @@ export interface GatewayDeps {
   readonly registry: ConnectionRegistry<AgentConnection>;
   readonly serverVersion: string;
   /** The command an agent should be running, sent again whenever it (re)connects. */
-  outstandingFor(name: string): Promise<ServerMessage | undefined>;
+  agentConnected(name: string): Promise<ServerMessage | undefined>;
+  /** An agent's last connection closed: it is offline. */
+  agentDisconnected(name: string, closeCode: number): Promise<void>;
 }
 
 declare module 'fastify' {
@@ -107,9 +109,10 @@ export async function gatewayPlugin(app: FastifyInstance, deps: GatewayDeps): Pr
         logger: request.log,
         onRegistered: async (registered) => {
           await bus.publish({ type: 'agent-connected', name: registered.name, session: registered.session });
-          const outstanding = await deps.outstandingFor(registered.name);
+          const outstanding = await deps.agentConnected(registered.name);
           if (outstanding) registered.send(outstanding);
         },
+        onOffline: (closed, code) => deps.agentDisconnected(closed.name, code),
       });
       connection.start();
     },

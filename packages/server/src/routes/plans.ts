@@ -14,7 +14,7 @@ const PlanBody = Type.Object(
   { additionalProperties: false },
 );
 
-/** POST /api/v1/plans: the plan a rollout would get from the live inventory now; nothing is stored. */
+/** POST /api/v1/plans: the plan a rollout would get from the live inventory and pins now; nothing is stored. */
 export async function planRoutes(
   app: FastifyInstance,
   deps: { inventory: InventoryStore; auth: Authenticator },
@@ -34,12 +34,8 @@ export async function planRoutes(
     async (request) => {
       const body = (request.body ?? {}) as Static<typeof PlanBody>;
       const update = findUpdate(body.update ?? 'KB959241');
-      const records = await deps.inventory.list();
-      return planRollout(
-        { servers: records.map((record) => record.report) },
-        update,
-        body.selection ? { selection: body.selection } : {},
-      );
+      const { inventory, pins } = await deps.inventory.planInput();
+      return planRollout(inventory, update, body.selection ? { selection: body.selection } : {}, pins);
     },
   );
 }

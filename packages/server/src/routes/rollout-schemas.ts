@@ -1,5 +1,5 @@
 import Type from 'typebox';
-import { RolloutView } from '../engine/views.js';
+import { EventsPageView, RolloutView } from '../engine/views.js';
 import { BODY_ERRORS, roleErrors } from './responses.js';
 
 /** A rollout in a list: its view without the waves. */
@@ -19,9 +19,9 @@ export const RolloutEventView = Type.Object({
 /** GET /rollouts/:id/events: JSON, or with ?follow=true an event stream. */
 export const EventsAnswer = {
   description:
-    'The events; with ?follow=true, a text/event-stream of them instead (rollout-event, then closed).',
+    'One page of the events; with ?follow=true, a text/event-stream of them instead (rollout-event, then closed).',
   content: {
-    'application/json': { schema: Type.Object({ events: Type.Array(RolloutEventView) }) },
+    'application/json': { schema: EventsPageView },
     'text/event-stream': { schema: Type.String() },
   },
 };

@@ -55,7 +55,15 @@ const ServerNameParams = Type.Object({
 });
 const EventsQuery = Type.Object(
   {
-    after: Type.Optional(Type.String({ pattern: '^\\d+-\\d+$' })),
+    after: Type.Optional(
+      Type.String({
+        pattern: '^\\d+-\\d+$',
+        description: 'The `next` of the previous page: events after this one.',
+      }),
+    ),
+    limit: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 10_000, default: 1000, description: 'Events per page, at most.' }),
+    ),
     server: Type.Optional(Type.String({ maxLength: 64 })),
     follow: Type.Optional(
       Type.Boolean({ description: 'Keep the response open and stream new events (text/event-stream).' }),
@@ -238,7 +246,7 @@ export async function rolloutRoutes(
       onRequest: viewer,
       schema: {
         tags: ['rollouts'],
-        summary: 'The audit trail (who, what, when, why); ?follow=true streams it live',
+        summary: 'One page of the audit trail (who, what, when, why); ?follow=true streams it live',
         operationId: 'listRolloutEvents',
         params: IdParam,
         querystring: EventsQuery,
@@ -249,10 +257,14 @@ export async function rolloutRoutes(
       const { id } = request.params as Static<typeof IdParam>;
       const query = request.query as Static<typeof EventsQuery>;
       await engine.view(id);
-      const matches = (event: { server?: string }) =>
-        !query.server || event.server?.toLowerCase() === query.server.toLowerCase();
+      const wanted = query.server?.toLowerCase();
+      const matches = (event: { server?: string }) => !wanted || event.server?.toLowerCase() === wanted;
       if (!query.follow)
-        return { events: (await engine.store.events(id, query.after ?? '-', 10_000)).filter(matches) };
+        return engine.store.trail.page(id, {
+          ...(query.after ? { after: query.after } : {}),
+          limit: query.limit ?? 1000,
+          ...(wanted ? { matches } : {}),
+        });
       return streamEvents(request, reply, {
         engine,
         redis: deps.redis,
@@ -309,11 +321,11 @@ async function streamEvents(
         raw.write(`id: ${event.id}\nevent: rollout-event\ndata: ${JSON.stringify(event)}\n\n`);
     }
   };
-  send(await options.engine.store.events(options.id, last, 10_000));
   if (last === '-') last = '0-0';
   while (open) {
     try {
-      const events = await options.engine.store.waitForEvents(connection, options.id, last, 15_000);
+      // Reads what is there at once, however much; then blocks until the next event.
+      const events = await options.engine.store.trail.wait(connection, options.id, last, 15_000);
       if (!(await stillLive())) stop(STREAM_CLOSINGS.revoked);
       if (!open) break;
       if (events.length === 0) raw.write(': keep-alive\n\n');

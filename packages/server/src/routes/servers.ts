@@ -84,8 +84,9 @@ export async function serverRoutes(
     async (request) => {
       const filters = request.query as ServerFilters;
       const update = findUpdate(filters.update);
-      const servers = (await deps.inventory.list())
-        .map((record) => serverView(record, update))
+      const [records, pins] = await Promise.all([deps.inventory.list(), deps.inventory.pins.all()]);
+      const servers = records
+        .map((record) => serverView(record, update, pins.get(record.name.toLowerCase())))
         .filter((view) => matches(view, filters));
       servers.sort((a, b) => a.name.localeCompare(b.name));
       return { total: servers.length, servers };
@@ -107,11 +108,11 @@ export async function serverRoutes(
     },
     async (request) => {
       const { name } = request.params as Static<typeof NameParam>;
-      const record = await deps.inventory.get(name);
+      const [record, pin] = await Promise.all([deps.inventory.get(name), deps.inventory.pins.get(name)]);
       if (!record) throw notFound(`server ${name}`);
       const update = findUpdate((request.query as Static<typeof UpdateQuery>).update);
       return {
-        ...serverView(record, update),
+        ...serverView(record, update, pin),
         host: record.host,
         collectedAt: record.collectedAt,
         agent: record.agent,

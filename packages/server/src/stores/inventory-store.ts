@@ -1,6 +1,13 @@
-import { type HostFacts, type InventoryServer, normalizeBuild } from '@exrollout/core';
+import {
+  type HostFacts,
+  type InternetFacingPin,
+  type Inventory,
+  type InventoryServer,
+  normalizeBuild,
+} from '@exrollout/core';
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../redis-keys.js';
+import { PinStore } from './pin-store.js';
 import { RedisScript, ScriptBatch } from './script-batch.js';
 
 /** What the server knows of one Exchange server: its latest report and whether its agent is connected. */
@@ -91,12 +98,15 @@ redis.call('HSET', KEYS[1], 'lastSeen', ARGV[3], 'online', '1')
 /** Inventory and liveness of every server, in Redis, shared by all server instances. */
 export class InventoryStore {
   readonly #batch: ScriptBatch;
+  /** Operators' Internet-facing pins, kept apart from the agents' reports they override. */
+  readonly pins: PinStore;
 
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
   ) {
     this.#batch = new ScriptBatch(redis);
+    this.pins = new PinStore(redis, keys);
   }
 
   /** Records that an agent connected: online, with its session, from now. */
@@ -184,6 +194,12 @@ export class InventoryStore {
     return rows
       .map(([, value]) => toRecord(value as Record<string, string>))
       .filter((r): r is ServerRecord => r !== undefined);
+  }
+
+  /** What the planner takes from the live fleet: every server's report, and the operators' pins. */
+  async planInput(): Promise<{ inventory: Inventory; pins: InternetFacingPin[] }> {
+    const [records, pins] = await Promise.all([this.list(), this.pins.all()]);
+    return { inventory: { servers: records.map((record) => record.report) }, pins: [...pins.values()] };
   }
 
   /** One server, or undefined if it never reported. */

@@ -20,8 +20,11 @@ export interface AgentProcess {
 }
 
 /** Starts `exrollout-agent` with these flags; stderr goes into the error if it exits at once. */
-export function startAgentProcess(args: readonly string[]): AgentProcess {
-  const child = spawn(process.execPath, [AGENT_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+export function startAgentProcess(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): AgentProcess {
+  const child = spawn(process.execPath, [AGENT_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
   const logs: Record<string, unknown>[] = [];
   createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
     try {

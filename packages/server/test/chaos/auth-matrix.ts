@@ -30,6 +30,14 @@ export const ROUTE_ROLES: Readonly<Record<string, Entry>> = {
   'GET /api/v1/servers': { role: 'viewer', paths: () => ['/api/v1/servers'] },
   'GET /api/v1/servers/:name': { role: 'viewer', paths: (t) => [`/api/v1/servers/${t.server}`] },
   'GET /api/v1/compliance': { role: 'viewer', paths: () => ['/api/v1/compliance'] },
+  'PUT /api/v1/servers/:name/internet-facing': {
+    role: 'operator',
+    paths: (t) => [`/api/v1/servers/${t.server}/internet-facing`],
+  },
+  'DELETE /api/v1/servers/:name/internet-facing': {
+    role: 'operator',
+    paths: (t) => [`/api/v1/servers/${t.server}/internet-facing`],
+  },
   'POST /api/v1/plans': { role: 'viewer', paths: () => ['/api/v1/plans'] },
   'GET /api/v1/rollouts': { role: 'viewer', paths: () => ['/api/v1/rollouts'] },
   'GET /api/v1/rollouts/:id': { role: 'viewer', paths: (t) => [`/api/v1/rollouts/${t.rolloutId}`] },
@@ -71,7 +79,7 @@ export const ROUTE_ROLES: Readonly<Record<string, Entry>> = {
 export function matrixRequests(targets: MatrixTargets): MatrixRequest[] {
   return Object.entries(ROUTE_ROLES).flatMap(([route, entry]) => {
     const method = route.split(' ')[0] ?? '';
-    const withBody = method === 'POST' ? { body: body(route) ?? null } : {};
+    const withBody = method === 'POST' || method === 'PUT' ? { body: body(route) ?? null } : {};
     if ('perAction' in entry)
       return Object.entries(entry.perAction).map(([action, role]) => ({
         method,

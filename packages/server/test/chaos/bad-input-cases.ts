@@ -98,6 +98,22 @@ export const ROUTE_CASES: Readonly<Record<string, RouteCase>> = {
       }),
     wrongCodes: ['CORE_ERR_UPDATE_UNKNOWN', 'CORE_ERR_SELECTION_UNKNOWN_SERVER'],
   },
+  'PUT /api/v1/servers/:name/internet-facing': {
+    path: (t) => `/api/v1/servers/${t.server}/internet-facing`,
+    valid: { internetFacing: true, reason: 'fuzz' },
+    // The fuzzed server is a Hub Transport server: pinning it is refused; so is pinning one that never reported.
+    wrong: (t) =>
+      fc.record({
+        path: fc
+          .oneof(fc.constant(t.server), unknownName)
+          .map((name) => `/api/v1/servers/${name}/internet-facing`),
+        body: fc.record(
+          { internetFacing: fc.boolean(), reason: fc.string({ minLength: 1, maxLength: 500 }) },
+          { requiredKeys: ['internetFacing'] },
+        ),
+      }),
+    wrongCodes: ['SRV_ERR_SERVER_NOT_CLIENT_ACCESS', 'SRV_ERR_NOT_FOUND'],
+  },
   'POST /api/v1/rollouts': {
     path: () => '/api/v1/rollouts',
     valid: { update: 'KB959241', selection: { names: [FUZZ_NAME] }, policy },

@@ -205,6 +205,9 @@ describe('agent messages', () => {
   });
 });
 
+// The HTTP method of a route as Fastify names it: `PUT /api/v1/servers/:name/internet-facing`.
+const methodOf = (route: string) => route.split(' ')[0] ?? 'POST';
+
 describe('REST bodies', () => {
   it('has a fuzz case, and a body schema, for every route that takes a body', () => {
     const routes = bodyRoutes(server.app);
@@ -230,7 +233,7 @@ describe('REST bodies', () => {
       await fc.assert(
         fc.asyncProperty(bodies, async (body) => {
           if (passes(judge, body)) return void tally.validByChance++;
-          const response = await api(server, 'POST', path, server.admin, body);
+          const response = await api(server, methodOf(route), path, server.admin, body);
           const code = String(response.body?.code);
           return judged(response.status === 400 && /^(SRV_ERR|CORE_ERR|FST_ERR)_[A-Z_]+$/.test(code), code);
         }),
@@ -250,7 +253,7 @@ describe('REST bodies', () => {
       const before = await snapshotRedis(server.redis, server.prefix);
       await fc.assert(
         fc.asyncProperty(routeCase.wrong(targets), async ({ path, body }) => {
-          const response = await api(server, 'POST', path, server.admin, body);
+          const response = await api(server, methodOf(route), path, server.admin, body);
           const code = String(response.body?.code);
           return judged(
             response.status >= 400 && response.status < 500 && (routeCase.wrongCodes ?? []).includes(code),
@@ -410,7 +413,12 @@ describe('hand-picked nasties', () => {
         codes: readonly string[],
         contentType = 'application/json',
       ) => {
-        const response = await rawRequest(url, { method: 'POST', token: server.admin, body, contentType });
+        const response = await rawRequest(url, {
+          method: methodOf(route),
+          token: server.admin,
+          body,
+          contentType,
+        });
         const code = String(response.body?.code);
         expect(
           judged(response.status === status && codes.includes(code), code),
@@ -453,7 +461,7 @@ describe('hand-picked nasties', () => {
           `{"${key}":{"polluted":1},${valid}}`,
         ]) {
           const response = await rawRequest(url, {
-            method: 'POST',
+            method: methodOf(route),
             token: server.admin,
             body,
             contentType: 'application/json',

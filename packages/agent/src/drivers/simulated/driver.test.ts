@@ -28,15 +28,17 @@ describe('SimulatedDriver: a CAS on SP1 RU4 takes Update Rollup 6', () => {
     ];
     expect(results).toEqual([
       { build: RU4, rebootRequired: false },
-      { backupPath: 'C:\\exrollout\\backup\\owa\\rollout-1_SEA-CAS01_backup-owa' },
+      { build: RU4, backupPath: 'C:\\exrollout\\backup\\owa\\rollout-1_SEA-CAS01_backup-owa' },
       { build: RU6, logPath: 'C:\\ExchangeSetupLogs\\KB959241.log', rebootRequired: false },
       { build: RU6 },
-      { backupPath: 'C:\\exrollout\\backup\\owa\\rollout-1_SEA-CAS01_backup-owa' },
+      { build: RU6, backupPath: 'C:\\exrollout\\backup\\owa\\rollout-1_SEA-CAS01_backup-owa' },
     ]);
     for (const details of results) expect(Value.Check(StepDetails, details)).toBe(true);
     const { server } = await driver.collect();
     expect(server).toMatchObject({ build: RU6, owaCustomized: true });
-    expect(driver.state().installedUpdates).toEqual([{ kb: '959241', build: RU6, previousBuild: RU4 }]);
+    expect(driver.state().installedUpdates).toEqual([
+      { kb: '959241', build: RU6, previousBuild: RU4, owaCustomizedBefore: true },
+    ]);
   });
 
   it('overwrites the OWA customisations on install, which restore-owa puts back (reference part 6)', async () => {
@@ -89,6 +91,8 @@ describe('SimulatedDriver: a CAS on SP1 RU4 takes Update Rollup 6', () => {
       os: 'Windows Server 2003 R2 x64',
       pendingReboot: false,
       systemDriveFreeMb: 20_480,
+      elevated: true,
+      dotNet20Sp1: true,
     });
   });
 

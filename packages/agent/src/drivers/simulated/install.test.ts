@@ -37,6 +37,8 @@ describe('install and verify: KB 944752, services that do not start after the ro
     const context = recordingContext();
     await expect(driver.runStep('verify', { ...VERIFY, remedyKb944752: true }, context)).resolves.toEqual({
       build: RU6,
+      servicesStarted: ['MSExchangeServiceHost', 'MSExchangeMailSubmission', 'MSExchangeMailboxAssistants'],
+      remedyKb944752Applied: true,
     });
     expect(context.reported.map((report) => report.message)).toContain(
       'KB 944752: generatePublisherEvidence set to false in the .exe.config of 3 services; starting them',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { casOnRu4, ccrNode, failure, run, simulate } from './test-fixtures.js';
+import { casOnRu4, ccrNode, failure, RU4, run, simulate } from './test-fixtures.js';
 
 const IU = 'Interim Update for Exchange Server 2007 SP1 (KB956624)';
 
@@ -31,18 +31,22 @@ describe('remove-interim-updates', () => {
   it('removes the interim updates the plan names and reports them', async () => {
     const { driver } = simulate(withIu(IU));
     await expect(run(driver, 'remove-interim-updates', { interimUpdates: [IU] })).resolves.toEqual({
+      build: RU4,
+      logPath: 'C:\\ExchangeSetupLogs\\KBinterim-updates.log',
       removed: [IU],
     });
     expect((await driver.collect()).server.interimUpdates).toEqual([]);
+    // Nothing left to remove: no msiexec, so no log and no `removed`, as the PowerShell driver reports it.
     await expect(run(driver, 'remove-interim-updates', { interimUpdates: [IU] })).resolves.toEqual({
-      removed: [],
+      build: RU4,
     });
   });
 
   it('fails IU_REMOVAL_FAILED and removes nothing when msiexec fails', async () => {
     const { driver } = simulate({ ...withIu(IU), behaviour: { iuRemovalFails: true } });
     const error = await failure(run(driver, 'remove-interim-updates', { interimUpdates: [IU] }));
-    expect(error).toMatchObject({ code: 'IU_REMOVAL_FAILED', details: { removed: [] } });
+    expect(error).toMatchObject({ code: 'IU_REMOVAL_FAILED', details: { build: RU4 } });
+    expect(error.details.removed).toBeUndefined();
     expect(driver.state().server.interimUpdates).toEqual([IU]);
   });
 

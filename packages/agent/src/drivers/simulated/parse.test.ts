@@ -38,7 +38,7 @@ describe('parseSimulatedHost', () => {
       '  server.build: must be a four-part build such as 8.1.340.1 or 08.01.0340.001 (the ExSetup.exe file version) (got "8.1.340")',
       '  behaviour.installSecond: is not a known field (did you mean "installSeconds"?)',
       '  behaviour.stepSeconds: must be >= 0',
-      '  behaviour.installFails: must be one of msi-return-value-3 (got true)',
+      '  behaviour.installFails: must be one of msi-return-value-3, services-did-not-stop (got true)',
     ]);
   });
 

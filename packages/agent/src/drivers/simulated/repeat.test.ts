@@ -55,13 +55,15 @@ const CASES: readonly Case[] = [
       return simulate(host).driver;
     },
     // What this run removed: the update was removed by the first run.
-    again: { removed: [] },
+    again: { build: RU4 },
   },
   { step: 'install', args: INSTALL_ARGS, driver: async () => cas() },
   {
     step: 'verify',
     args: { targetBuild: RU6, remedyKb944752: true },
     driver: () => installed({ servicesFailToStart: true }),
+    // What this run did: the first run applied the remedy and started the services.
+    again: { build: RU6 },
   },
   { step: 'restore-owa', args: {}, driver: () => installed() },
   {

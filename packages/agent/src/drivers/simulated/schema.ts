@@ -32,7 +32,12 @@ export const SimulatedBehaviour = Type.Object(
     /** Forces one step to fail with a given code. @default undefined */
     failStep: Type.Optional(SimulatedFailure),
     /** msiexec fails halfway and rolls back: INSTALL_FAILED quoting "Return Value 3". @default undefined */
-    installFails: Type.Optional(Type.Enum(['msi-return-value-3'])),
+    /** ... or cannot stop a service it must replace (Error 1921), and fails the same way. */
+    installFails: Type.Optional(Type.Enum(['msi-return-value-3', 'services-did-not-stop'])),
+    /** The first N msiexec runs answer 1618: another installation is in progress. @default 0 */
+    msiBusyRuns: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
+    /** msiexec succeeds with 3010 (restart required) or 1641 (restart started) instead of 0. @default undefined */
+    restartExitCode: Type.Optional(Type.Union([Type.Literal(3010), Type.Literal(1641)])),
     /** KB 944752: managed services stay stopped after the install until the remedy is applied. @default false */
     servicesFailToStart: flag('Services do not start after the install (KB 944752).'),
     /** Emits `disconnect` halfway through the install, which still completes. @default false */
@@ -49,6 +54,8 @@ export const SimulatedBehaviour = Type.Object(
     owaBackupFails: flag('OWA backup fails.'),
     /** Move-ClusteredMailboxServer fails (replication unhealthy). @default false */
     cmsMoveFails: flag('The clustered mailbox server move fails.'),
+    /** CCR: a storage group copy is not Healthy (Get-StorageGroupCopyStatus), so move-cms refuses. @default false */
+    replicationUnhealthy: flag('A CCR storage group copy is not healthy.'),
     /** Why uninstall is refused even though the build says the rollup is installed. @default undefined */
     uninstallBlocked: Type.Optional(Type.Enum(['patch-not-registered', 'cache-missing'])),
     /** SHA-256 of each .msp on the host, by file name; other files are missing. No map: any file, any hash. */

@@ -7,6 +7,8 @@ export interface InstalledUpdate {
   readonly kb: string;
   readonly build: string;
   readonly previousBuild: string;
+  /** Whether OWA was customised before the install: removing the update serves the old build's folder again. */
+  readonly owaCustomizedBefore?: boolean;
 }
 
 /** Everything the simulated server is now: the inventory record and host facts, and what lies behind them. */
@@ -26,6 +28,8 @@ export interface SimulatedState extends HostSnapshot {
   readonly clusterGroupOwner?: string;
   /** How many times the host restarted. */
   readonly reboots: number;
+  /** How many more msiexec runs answer 1618 (another installation is in progress). */
+  readonly msiBusyRunsLeft: number;
 }
 
 /** @internal The driver's own, mutable copy of the state. */
@@ -38,13 +42,15 @@ export interface ResolvedBehaviour {
   readonly installMs: number;
   readonly stepMs: number;
   readonly failStep?: SimulatedFailure;
-  readonly installFails?: 'msi-return-value-3';
+  readonly installFails?: 'msi-return-value-3' | 'services-did-not-stop';
+  readonly restartExitCode?: 3010 | 1641;
   readonly servicesFailToStart: boolean;
   readonly disconnectDuringInstall: boolean;
   readonly rebootDuringInstall: boolean;
   readonly iuRemovalFails: boolean;
   readonly owaBackupFails: boolean;
   readonly cmsMoveFails: boolean;
+  readonly replicationUnhealthy: boolean;
   readonly uninstallBlocked?: 'patch-not-registered' | 'cache-missing';
   /** SHA-256 by file name of the packages on the host; undefined: any package is there, with any hash. */
   readonly packages?: Readonly<Record<string, string>>;
@@ -60,12 +66,14 @@ export function resolveBehaviour(description: SimulatedHost): ResolvedBehaviour 
     stepMs: ms(knobs.stepSeconds ?? BEHAVIOUR_DEFAULTS.stepSeconds),
     ...(knobs.failStep ? { failStep: knobs.failStep } : {}),
     ...(knobs.installFails ? { installFails: knobs.installFails } : {}),
+    ...(knobs.restartExitCode ? { restartExitCode: knobs.restartExitCode } : {}),
     servicesFailToStart: knobs.servicesFailToStart === true,
     disconnectDuringInstall: knobs.disconnectDuringInstall === true,
     rebootDuringInstall: knobs.rebootDuringInstall === true,
     iuRemovalFails: knobs.iuRemovalFails === true,
     owaBackupFails: knobs.owaBackupFails === true,
     cmsMoveFails: knobs.cmsMoveFails === true,
+    replicationUnhealthy: knobs.replicationUnhealthy === true,
     ...(knobs.uninstallBlocked ? { uninstallBlocked: knobs.uninstallBlocked } : {}),
     ...(knobs.packages ? { packages: { ...knobs.packages } } : {}),
   };
@@ -83,12 +91,15 @@ export function initialState(description: SimulatedHost): MutableState {
       architecture: facts.architecture ?? 'x64',
       pendingReboot: knobs.pendingReboot ?? facts.pendingReboot ?? false,
       systemDriveFreeMb: knobs.freeDiskMb ?? facts.systemDriveFreeMb ?? BEHAVIOUR_DEFAULTS.freeDiskMb,
+      elevated: facts.elevated ?? true,
+      dotNet20Sp1: facts.dotNet20Sp1 ?? true,
     },
     installedUpdates: [],
     servicesStopped: [],
     remedyKb944752Applied: false,
     ...(server.cluster?.role === 'active' ? { clusterGroupOwner: server.name } : {}),
     reboots: 0,
+    msiBusyRunsLeft: knobs.msiBusyRuns ?? 0,
   };
 }
 

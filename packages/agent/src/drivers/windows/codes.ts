@@ -15,12 +15,17 @@ export const POWERSHELL_STEP_ERRORS = {
   PRECHECK_PENDING_REBOOT: 'Windows has a reboot pending; restart the server before patching it',
   PRECHECK_BUILD_CHANGED: 'the server is no longer on the build it was planned from',
   PRECHECK_DISK_SPACE: 'the system drive has less free space than the policy asks for',
+  PRECHECK_POWERSHELL_VERSION:
+    'the server runs Windows PowerShell 1.0 (install WMF 2.0, KB 968930) or 3.0 or later (WMF 3.0+ breaks Exchange 2007 rollups)',
+  PRECHECK_NOT_ELEVATED: "the agent's PowerShell session is not elevated (UAC on Windows Server 2008)",
   PACKAGE_MISSING: 'the .msp is not in the package directory',
   PACKAGE_HASH_MISMATCH: 'the .msp does not have the expected SHA-256; it was not run',
   PACKAGE_WRONG_ARCHITECTURE: 'the .msp is for another processor architecture than the server',
   OWA_BACKUP_FAILED: 'the OWA folder could not be copied to the backup directory',
   OWA_RESTORE_FAILED: 'the saved OWA customisations could not be copied back (or no backup exists)',
   CMS_MOVE_FAILED: 'Move-ClusteredMailboxServer failed or the clustered mailbox server is not on the target',
+  REPLICATION_UNHEALTHY:
+    'CCR: Get-StorageGroupCopyStatus shows a storage group copy not Healthy, or its copy or replay queue over the limit; nothing moved',
   CLUSTER_GROUP_MOVE_FAILED: 'cluster.exe could not move "Cluster Group" to the target node',
   IU_REMOVAL_FAILED: 'msiexec could not uninstall an interim update',
   INSTALL_FAILED: 'msiexec returned an error or the MSI log holds "Return Value 3"',
@@ -55,3 +60,21 @@ export const POWERSHELL_DRIVER_ERRORS = {
 
 /** A DriverError code of the PowerShell driver. */
 export type PowerShellDriverErrorCode = keyof typeof POWERSHELL_DRIVER_ERRORS;
+
+// What an administrator does about the exit codes msiexec gives a patch install or removal (Windows Installer
+// error codes, MsiExec.exe and InstMsi.exe error messages).
+const MSI_EXIT_ADVICE: Readonly<Record<number, string>> = {
+  1603: 'msiexec 1603 is a fatal error during the installation: the custom action that failed, or the "Return Value 3" line in the log, names the cause',
+  1618: 'msiexec 1618: another installation is already in progress (Windows Update, or an msiexec still running); wait for it to finish, then run the step again',
+  1619: "msiexec 1619: the package could not be opened; check that the .msp is staged, complete and readable by the agent's account",
+  1625: "msiexec 1625: system policy forbids this installation; allow patching for the agent's account (Windows Installer policies DisablePatch, DisableMSI)",
+  1635: 'msiexec 1635: the patch package could not be opened, or the patch is not applied to this product',
+  1638: 'msiexec 1638: another version of this product is already installed',
+  1642: "msiexec 1642: the patch does not apply to the installed product or version; check the server's build and the package's architecture",
+  1643: 'msiexec 1643: system policy does not permit this patch package; check the Windows Installer policies (DisablePatch)',
+};
+
+/** What to do about a failing msiexec exit code, or undefined for a code with no advice of its own. */
+export function msiExitAdvice(exitCode: number): string | undefined {
+  return MSI_EXIT_ADVICE[exitCode];
+}

@@ -90,7 +90,11 @@ describe('PowerShellDriver', () => {
       { targetBuild: '8.1.340.1', remedyKb944752: true },
       context().value,
     );
-    expect(second).toEqual({ build: '8.1.340.1' });
+    expect(second).toEqual({
+      build: '8.1.340.1',
+      servicesStarted: ['MSExchangeMailSubmission', 'MSExchangeServiceHost'],
+      remedyKb944752Applied: true,
+    });
     expect(runner.scripts[1]).toContain('-and $true) {');
   });
 

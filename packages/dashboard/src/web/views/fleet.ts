@@ -1,9 +1,7 @@
+import { COMPLIANCE_STATUSES, EXCHANGE_ROLES, KB959241 } from '@exrollout/core';
 import type { ViewContext } from '../context.js';
 import { badge, h, link, table } from '../dom.js';
 import type { ServerView } from '../types.js';
-
-const ROLES = ['ClientAccess', 'HubTransport', 'Mailbox', 'UnifiedMessaging', 'EdgeTransport'];
-const COMPLIANCE = ['current', 'needs-update', 'excluded'];
 
 interface Filters {
   role: string;
@@ -22,7 +20,7 @@ function select(id: string, label: string, options: readonly string[], onChange:
 }
 
 function keep(server: ServerView, filters: Filters): boolean {
-  if (filters.role && !server.roles.includes(filters.role)) return false;
+  if (filters.role && !server.roles.some((role) => role === filters.role)) return false;
   if (filters.site && server.site !== filters.site) return false;
   return !filters.compliance || server.compliance.status === filters.compliance;
 }
@@ -33,7 +31,7 @@ function counts(shown: readonly ServerView[], total: number): HTMLElement {
   return h(
     'p',
     { class: 'counts', 'aria-live': 'polite' },
-    `${shown.length} of ${total} servers · ${by('current')} current · ${by('needs-update')} need KB959241 · ` +
+    `${shown.length} of ${total} servers · ${by('current')} current · ${by('needs-update')} need ${KB959241.id} · ` +
       `${by('excluded')} excluded · ${online} online`,
   );
 }
@@ -70,7 +68,7 @@ export async function fleetView(context: ViewContext): Promise<void> {
   const body = h('div');
   const render = () => {
     const shown = servers.filter((server) => keep(server, filters));
-    const headers = ['Name', 'Site', 'Build', 'Rollup', 'Roles', 'Cluster (node)', 'Agent', 'KB959241'];
+    const headers = ['Name', 'Site', 'Build', 'Rollup', 'Roles', 'Cluster (node)', 'Agent', KB959241.id];
     body.replaceChildren(counts(shown, total), table('Servers', headers, shown.map(row)));
   };
   const set = (key: keyof Filters) => (value: string) => {
@@ -82,9 +80,9 @@ export async function fleetView(context: ViewContext): Promise<void> {
     h(
       'form',
       { class: 'filters', 'aria-label': 'Filters', onsubmit: (event: Event) => event.preventDefault() },
-      select('filter-role', 'Role', ROLES, set('role')),
+      select('filter-role', 'Role', EXCHANGE_ROLES, set('role')),
       select('filter-site', 'Site', sites, set('site')),
-      select('filter-compliance', 'Compliance', COMPLIANCE, set('compliance')),
+      select('filter-compliance', 'Compliance', COMPLIANCE_STATUSES, set('compliance')),
     ),
     body,
   );

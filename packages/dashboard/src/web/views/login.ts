@@ -2,7 +2,7 @@ import { describeError } from '../api.js';
 import { h } from '../dom.js';
 
 /** The sign-in form: an operator API token, checked against GET /api/v1/me; the API's error is shown. */
-export function loginView(signIn: (token: string) => Promise<void>): HTMLElement {
+export function loginView(signIn: (token: string) => Promise<void>, refused?: string): HTMLElement {
   const input = h('input', {
     id: 'token',
     name: 'token',
@@ -11,7 +11,7 @@ export function loginView(signIn: (token: string) => Promise<void>): HTMLElement
     required: true,
     spellcheck: 'false',
   });
-  const message = h('p', { role: 'alert', class: 'error', id: 'login-error' });
+  const message = h('p', { role: 'alert', class: 'error', id: 'login-error' }, refused);
   const submit = async (event: Event) => {
     event.preventDefault();
     message.textContent = '';

@@ -1,10 +1,11 @@
+import { EXCHANGE_ROLES, KB959241 } from '@exrollout/core';
 import { describeError } from '../api.js';
 import type { ViewContext } from '../context.js';
 import { h, table } from '../dom.js';
 import { roleAllows } from '../permissions.js';
-import type { Plan, Rollout } from '../types.js';
+import type { LeftOut, Plan, Rollout } from '../types.js';
 
-const ROLES = ['ClientAccess', 'HubTransport', 'Mailbox', 'UnifiedMessaging', 'EdgeTransport'];
+const X64_PACKAGE = KB959241.packages.find((entry) => entry.architecture === 'x64')?.file ?? '';
 
 function field(id: string, label: string, attrs: Record<string, string | number | boolean>): HTMLElement {
   return h('div', { class: 'field' }, h('label', { for: id }, label), h('input', { id, name: id, ...attrs }));
@@ -24,7 +25,7 @@ function list(text: string): string[] | undefined {
 }
 
 function selection(form: HTMLFormElement): Record<string, string[]> | undefined {
-  const roles = ROLES.filter(
+  const roles = EXCHANGE_ROLES.filter(
     (role) => (form.elements.namedItem(`role-${role}`) as HTMLInputElement | null)?.checked,
   );
   const result: Record<string, string[] | undefined> = {
@@ -50,7 +51,8 @@ function policy(form: HTMLFormElement): Record<string, unknown> {
 }
 
 function planView(plan: Plan): HTMLElement {
-  const rows = (entries: Plan['skipped']) => entries.map((entry) => [entry.name, entry.code, entry.reason]);
+  const rows = (entries: readonly LeftOut[]) =>
+    entries.map((entry) => [entry.name, entry.code, entry.reason]);
   return h(
     'section',
     { 'aria-label': 'Plan preview', id: 'plan-preview' },
@@ -103,7 +105,7 @@ function formFields(): HTMLElement[] {
         value: 0,
         required: true,
       }),
-      field('sha256', 'SHA-256 of Exchange2007-KB959241-x64-EN.msp', {
+      field('sha256', `SHA-256 of ${X64_PACKAGE}`, {
         type: 'text',
         pattern: '[0-9a-fA-F]{64}',
         required: true,
@@ -116,7 +118,7 @@ function formFields(): HTMLElement[] {
       h('legend', {}, 'Selection (empty: the whole fleet)'),
       field('names', 'Servers (comma-separated)', { type: 'text' }),
       field('sites', 'Sites (comma-separated)', { type: 'text' }),
-      ...ROLES.map((role) =>
+      ...EXCHANGE_ROLES.map((role) =>
         h(
           'span',
           { class: 'check' },
@@ -142,7 +144,7 @@ export async function newRolloutView(context: ViewContext): Promise<void> {
     alert.textContent = '';
     try {
       const plan = await context.api.post<Plan>('/api/v1/plans', {
-        update: 'KB959241',
+        update: KB959241.id,
         selection: selection(form),
       });
       preview.replaceChildren(planView(plan));
@@ -153,7 +155,7 @@ export async function newRolloutView(context: ViewContext): Promise<void> {
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     alert.textContent = '';
-    const body = { update: 'KB959241', selection: selection(form), policy: policy(form) };
+    const body = { update: KB959241.id, selection: selection(form), policy: policy(form) };
     context.api
       .post<Rollout>('/api/v1/rollouts', body)
       .then((rollout) => context.navigate(`/rollouts/${rollout.id}`))
@@ -169,5 +171,5 @@ export async function newRolloutView(context: ViewContext): Promise<void> {
       canCreate && h('button', { type: 'submit' }, 'Create rollout'),
     ),
   );
-  context.main.append(h('h2', {}, 'New rollout of KB959241'), form, alert, preview);
+  context.main.append(h('h2', {}, `New rollout of ${KB959241.id}`), form, alert, preview);
 }

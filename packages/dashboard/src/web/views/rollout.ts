@@ -1,15 +1,18 @@
 import { describeError } from '../api.js';
 import type { ViewContext } from '../context.js';
 import { badge, h, link, table, when } from '../dom.js';
-import { type RolloutButton, rolloutButtons, type ServerButton, serverButtons } from '../permissions.js';
-import type { Rollout, RolloutEvent, ServerRun } from '../types.js';
+import { type RolloutButton, rolloutOffers, type ServerButton, serverOffers } from '../permissions.js';
+import type { Rollout, ServerRun } from '../types.js';
 import { countsText } from './rollouts.js';
+import { TrailReader, trailTable } from './trail.js';
 
 interface Page {
   readonly context: ViewContext;
   readonly id: string;
   readonly body: HTMLElement;
   readonly alert: HTMLElement;
+  readonly trail: TrailReader;
+  showAll: boolean;
   last: string;
 }
 
@@ -50,7 +53,7 @@ function serverAction(page: Page, server: string, action: ServerButton): void {
 }
 
 function serverCard(page: Page, rollout: Rollout, wave: number, server: ServerRun): HTMLElement {
-  const buttons = serverButtons(rollout, wave, server, page.context.me.role);
+  const { buttons, notOffered } = serverOffers(rollout, wave, server, page.context.me.role);
   const percent = server.progress?.percent;
   return h(
     'li',
@@ -70,6 +73,7 @@ function serverCard(page: Page, rollout: Rollout, wave: number, server: ServerRu
       h('progress', { max: 100, value: percent, 'aria-label': `${server.name} progress` }),
     server.error && h('div', { class: 'small error' }, `${server.error.code}: ${server.error.message}`),
     server.attempt > 1 && h('div', { class: 'small' }, `attempt ${server.attempt}`),
+    ...notOffered.map((why) => h('div', { class: 'small not-offered' }, why)),
     buttons.length > 0 &&
       h(
         'div',
@@ -103,7 +107,7 @@ function lanes(page: Page, rollout: Rollout): HTMLElement {
 }
 
 function summary(page: Page, rollout: Rollout): HTMLElement {
-  const buttons = rolloutButtons(rollout, page.context.me.role);
+  const { buttons, notOffered } = rolloutOffers(rollout, page.context.me.role);
   return h(
     'div',
     {},
@@ -133,7 +137,33 @@ function summary(page: Page, rollout: Rollout): HTMLElement {
         h('button', { type: 'button', onclick: () => rolloutAction(page, action) }, action),
       ),
     ),
+    ...notOffered.map((why) => h('p', { class: 'small not-offered' }, why)),
   );
+}
+
+function failures(rollout: Rollout): HTMLElement[] {
+  const groups = rollout.failures ?? [];
+  if (groups.length === 0) return [];
+  const total = groups.reduce((sum, group) => sum + group.count, 0);
+  const section = h(
+    'section',
+    { class: 'failures', 'aria-label': 'Failures' },
+    h('h3', {}, `Failures (${total}), by error code`),
+    h(
+      'ul',
+      {},
+      ...groups.map((group) =>
+        h(
+          'li',
+          {},
+          h('strong', {}, `${group.code} (${group.count})`),
+          `: ${group.servers.join(', ')}`,
+          h('div', { class: 'small' }, `Next: ${group.next}`),
+        ),
+      ),
+    ),
+  );
+  return [section];
 }
 
 function leftOut(rollout: Rollout): HTMLElement[] {
@@ -144,31 +174,32 @@ function leftOut(rollout: Rollout): HTMLElement[] {
   ];
 }
 
-function trail(events: readonly RolloutEvent[]): HTMLElement {
-  const newest = [...events].reverse().slice(0, 100);
-  return table(
-    'Audit trail (newest first)',
-    ['When', 'Event', 'Server', 'Actor', 'Message'],
-    newest.map((event) => [when(event.at), event.type, event.server ?? '', event.actor, event.message]),
-  );
-}
-
 async function refresh(page: Page): Promise<void> {
-  const base = `/api/v1/rollouts/${page.id}`;
-  const [rollout, { events }] = await Promise.all([
-    page.context.api.get<Rollout>(base),
-    page.context.api.get<{ events: RolloutEvent[] }>(`${base}/events`),
+  const [rollout] = await Promise.all([
+    page.context.api.get<Rollout>(`/api/v1/rollouts/${page.id}`),
+    page.trail.catchUp(),
   ]);
-  const snapshot = JSON.stringify([rollout, events.length]);
+  const snapshot = JSON.stringify([rollout, page.trail.events.length, page.trail.dropped, page.showAll]);
   if (snapshot === page.last) return;
   page.last = snapshot;
-  page.body.replaceChildren(summary(page, rollout), lanes(page, rollout), ...leftOut(rollout), trail(events));
+  const toggle = () => {
+    page.showAll = !page.showAll;
+    void refresh(page);
+  };
+  page.body.replaceChildren(
+    summary(page, rollout),
+    ...failures(rollout),
+    lanes(page, rollout),
+    ...leftOut(rollout),
+    trailTable(page.trail, page.showAll, toggle),
+  );
 }
 
 /** A rollout: waves as lanes with each server's state, actions, the plan's left-outs, the audit trail; polled every second. */
 export async function rolloutView(context: ViewContext, id: string): Promise<void> {
   const alert = h('p', { role: 'alert', class: 'error' });
-  const page: Page = { context, id, body: h('div'), alert, last: '' };
+  const trail = new TrailReader(context.api, id);
+  const page: Page = { context, id, body: h('div'), alert, trail, showAll: false, last: '' };
   context.main.append(alert, page.body);
   await refresh(page);
   let busy = false;

@@ -1,6 +1,8 @@
+import { KB959241 } from '@exrollout/core';
 import type { ViewContext } from '../context.js';
 import { badge, facts, h, link, table, when } from '../dom.js';
 import type { Rollout, RolloutEvent, ServerDetail } from '../types.js';
+import { TrailReader } from './trail.js';
 
 type Trail = RolloutEvent & { rollout: string };
 
@@ -8,9 +10,9 @@ async function trailOf(context: ViewContext, name: string): Promise<Trail[]> {
   const { rollouts } = await context.api.get<{ rollouts: Rollout[] }>('/api/v1/rollouts');
   const lists = await Promise.all(
     rollouts.map(async (rollout) => {
-      const path = `/api/v1/rollouts/${rollout.id}/events?server=${encodeURIComponent(name)}`;
-      const { events } = await context.api.get<{ events: RolloutEvent[] }>(path);
-      return events.map((event) => ({ ...event, rollout: rollout.id }));
+      const trail = new TrailReader(context.api, rollout.id, `server=${encodeURIComponent(name)}`);
+      await trail.catchUp();
+      return trail.events.map((event) => ({ ...event, rollout: rollout.id }));
     }),
   );
   return lists.flat().sort((a, b) => b.at.localeCompare(a.at));
@@ -30,7 +32,7 @@ function inventory(server: ServerDetail): HTMLElement {
     ['Interim updates', server.interimUpdates?.join(', ') || 'none'],
     ['OWA customised', server.owaCustomized ? 'yes' : 'no'],
     ['Agent', badge(server.online ? 'online' : 'offline')],
-    ['KB959241', h('span', {}, badge(server.compliance.status), ` ${server.compliance.reason ?? ''}`)],
+    [KB959241.id, h('span', {}, badge(server.compliance.status), ` ${server.compliance.reason ?? ''}`)],
     ['First seen', when(server.firstSeen)],
     ['Last seen', when(server.lastSeen)],
     ['Inventory collected', when(server.collectedAt)],

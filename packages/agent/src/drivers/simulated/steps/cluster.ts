@@ -30,6 +30,11 @@ export async function moveCms(run: StepRun, args: StepArgs['move-cms']): Promise
   const target = targetNode(run, args.targetNode, refuse);
   if (target?.membership()?.role === 'active')
     refuse(`${args.targetNode} already runs a clustered mailbox server`);
+  if (run.host.behaviour.replicationUnhealthy && cluster.type === 'CCR')
+    run.fail(
+      'REPLICATION_UNHEALTHY',
+      `storage group First Storage Group of ${args.cms} is Failed; Move-ClusteredMailboxServer was not run: let replication catch up or repair it, then run the step again`,
+    );
   if (run.host.behaviour.cmsMoveFails)
     refuse(`the storage group copies on ${args.targetNode} are not healthy enough to move to (replication)`);
   const to = target?.name ?? args.targetNode;

@@ -1,7 +1,7 @@
 import { lineOfBuild, type StepArgs, type StepDetails, sameBuild, tryParseBuild } from '@exrollout/core';
 import type { HostInterruption } from '../events.js';
 import type { StepRun } from '../run.js';
-import { kbOf, logPathOf, quarter } from './msi.js';
+import { failWhileBusy, kbOf, logPathOf, quarter } from './msi.js';
 import { checkPackage } from './package.js';
 import { managedServices } from './services.js';
 
@@ -20,9 +20,12 @@ export async function install(run: StepRun, args: StepArgs['install']): Promise<
   }
   checkPackage(run, args.package);
   checkApplies(run, args.package.file, logPath);
+  failWhileBusy(run, 'INSTALL_FAILED', logPath);
   await quarter(run, label, 25);
   await quarter(run, label, 50);
   run.enforce();
+  if (run.host.behaviour.installFails === 'services-did-not-stop')
+    failServiceStop(run, args.package.file, logPath);
   if (run.host.behaviour.installFails) failReturnValue3(run, args.package.file, logPath);
   if (run.host.behaviour.disconnectDuringInstall) run.host.events.emit('disconnect', interruption(run, 50));
   if (run.host.behaviour.rebootDuringInstall) {
@@ -60,13 +63,28 @@ function failReturnValue3(run: StepRun, file: string, logPath: string): never {
   );
 }
 
+function failServiceStop(run: StepRun, file: string, logPath: string): never {
+  return run.fail(
+    'INSTALL_FAILED',
+    `msiexec failed to install ${file} on ${run.name} (exit code 1603): Error 1921, service MSExchangeTransport ` +
+      `could not be stopped; stop it by hand or restart the server, then install again (see ${logPath})`,
+    { build: run.host.current.server.build, logPath },
+  );
+}
+
 function apply(run: StepRun, kb: string, targetBuild: string, rebooted: boolean): void {
   const { servicesFailToStart } = run.host.behaviour;
   run.host.change((state) => {
     const previousBuild = state.server.build;
+    const before = state.server.owaCustomized;
     state.installedUpdates = [
       ...state.installedUpdates.filter((update) => update.kb !== kb),
-      { kb, build: targetBuild, previousBuild },
+      {
+        kb,
+        build: targetBuild,
+        previousBuild,
+        ...(before === undefined ? {} : { owaCustomizedBefore: before }),
+      },
     ];
     state.server.build = targetBuild;
     // From SP1 RU5 on, a rollup replaces every OWA file, customised or not (reference part 6).
@@ -85,5 +103,9 @@ function interruption(run: StepRun, percent: number): HostInterruption {
 }
 
 function result(run: StepRun, logPath: string): StepDetails {
-  return { build: run.host.current.server.build, logPath, rebootRequired: false };
+  return {
+    build: run.host.current.server.build,
+    logPath,
+    rebootRequired: run.host.behaviour.restartExitCode !== undefined,
+  };
 }

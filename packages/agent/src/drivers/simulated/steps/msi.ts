@@ -18,3 +18,23 @@ export async function quarter(run: StepRun, label: string, percent: 25 | 50 | 75
   await run.wait(run.host.behaviour.installMs / 4);
   run.progress(`${label}: ${percent}%`, percent);
 }
+
+/**
+ * @internal Windows Installer runs one installation at a time: while the host's busy runs last, msiexec answers
+ * 1618 and changes nothing; the step fails with `code`.
+ */
+export function failWhileBusy(
+  run: StepRun,
+  code: 'INSTALL_FAILED' | 'UNINSTALL_FAILED' | 'IU_REMOVAL_FAILED',
+  logPath: string,
+): void {
+  if (run.host.current.msiBusyRunsLeft <= 0) return;
+  run.host.change((state) => {
+    state.msiBusyRunsLeft -= 1;
+  });
+  run.fail(
+    code,
+    `msiexec exited with 1618 on ${run.name}: another installation is already in progress; wait for it to finish and run the step again`,
+    { build: run.host.current.server.build, logPath },
+  );
+}

@@ -26,7 +26,7 @@ export async function backupOwa(run: StepRun, _args: StepArgs['backup-owa']): Pr
     run.host.change((state) => {
       state.owaBackup = { path: backupPath, owaCustomized };
     });
-  return { backupPath };
+  return { build: run.host.current.server.build, backupPath };
 }
 
 /**
@@ -45,5 +45,5 @@ export async function restoreOwa(run: StepRun, _args: StepArgs['restore-owa']): 
     run.host.change((state) => {
       state.server.owaCustomized = backup.owaCustomized;
     });
-  return { backupPath: backup.path };
+  return { build: run.host.current.server.build, backupPath: backup.path };
 }

@@ -31,6 +31,21 @@ export async function precheck(run: StepRun, args: StepArgs['precheck']): Promis
       `${run.name} runs ${describe(server.build)}, not ${args.expectedBuild} as when the rollout was planned; plan it again`,
       details,
     );
+  const powershell = server.powershellVersion;
+  if (powershell !== undefined && Number.parseInt(powershell, 10) !== 2)
+    run.fail(
+      'PRECHECK_POWERSHELL_VERSION',
+      Number.parseInt(powershell, 10) < 2
+        ? `${run.name} runs Windows PowerShell ${powershell}; install Windows Management Framework 2.0 (KB 968930) first`
+        : `${run.name} runs Windows PowerShell ${powershell}: WMF 3.0 or later breaks Exchange 2007 rollup installs (80070643); remove it first`,
+      details,
+    );
+  if (host.elevated === false)
+    run.fail(
+      'PRECHECK_NOT_ELEVATED',
+      `the agent's session on ${run.name} is not elevated (UAC): msiexec, services and the registry need an administrator's token`,
+      details,
+    );
   if (host.pendingReboot === true)
     run.fail(
       'PRECHECK_PENDING_REBOOT',

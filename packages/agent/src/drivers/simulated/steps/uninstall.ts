@@ -1,7 +1,7 @@
 import { type StepArgs, type StepDetails, sameBuild, UPDATE_CATALOG } from '@exrollout/core';
 import type { StepRun } from '../run.js';
 import type { InstalledUpdate } from '../state.js';
-import { logPathOf, quarter } from './msi.js';
+import { failWhileBusy, logPathOf, quarter } from './msi.js';
 
 const PRODUCTS_KEY =
   'HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Installer\\UserData\\S-1-5-18\\Products';
@@ -15,7 +15,7 @@ const PRODUCTS_KEY =
  */
 export async function uninstall(run: StepRun, args: StepArgs['uninstall']): Promise<StepDetails> {
   const logPath = logPathOf(args.kb);
-  const removal = checkRemovable(run, args, logPath);
+  const removal = checkRemovable(run, args);
   if (removal.kind === 'done') {
     run.progress(
       `update ${args.kb} is not installed and ${run.name} already runs ${removal.build}: nothing to remove`,
@@ -23,6 +23,7 @@ export async function uninstall(run: StepRun, args: StepArgs['uninstall']): Prom
     );
     return { build: removal.build };
   }
+  failWhileBusy(run, 'UNINSTALL_FAILED', logPath);
   const label = `removing update ${args.kb}`;
   await quarter(run, label, 25);
   await quarter(run, label, 50);
@@ -33,6 +34,9 @@ export async function uninstall(run: StepRun, args: StepArgs['uninstall']): Prom
   run.host.change((state) => {
     state.installedUpdates = state.installedUpdates.filter((update) => update.kb !== args.kb);
     state.server.build = restored;
+    // The old build's OWA folder, with the customisations it held, is served again.
+    const before = removal.record?.owaCustomizedBefore;
+    if (before !== undefined) state.server.owaCustomized = before;
   });
   run.progress(`${label}: 100%`, 100);
   if (!sameBuild(restored, args.expectedBuild))
@@ -50,9 +54,10 @@ type Removal =
   | { readonly kind: 'done'; readonly build: string };
 
 /** Fails when msiexec would refuse the removal and the build does not show it already done. */
-function checkRemovable(run: StepRun, args: StepArgs['uninstall'], logPath: string): Removal {
+function checkRemovable(run: StepRun, args: StepArgs['uninstall']): Removal {
   const { server, installedUpdates } = run.host.current;
-  const details = { build: server.build, logPath };
+  // Refused before msiexec runs: no log.
+  const details = { build: server.build };
   const update = UPDATE_CATALOG.find((entry) => entry.kb === args.kb);
   const record = installedUpdates.find((entry) => entry.kb === args.kb);
   const registered =

@@ -3,7 +3,8 @@ import type { StepRun } from '../run.js';
 
 /**
  * @internal Checks that the build is the target and the Exchange services run. Services stopped by KB 944752
- * fail the step unless `remedyKb944752` is set: then the remedy is applied and the services start.
+ * fail the step unless `remedyKb944752` is set: then the remedy is applied, the services start, and the details
+ * say so (`remedyKb944752Applied`, `servicesStarted`).
  */
 export async function verify(run: StepRun, args: StepArgs['verify']): Promise<StepDetails> {
   await run.work();
@@ -20,6 +21,14 @@ export async function verify(run: StepRun, args: StepArgs['verify']): Promise<St
         'the server cannot reach (KB 944752); verify again with the KB 944752 remedy',
       { build, servicesStopped: [...servicesStopped] },
     );
+  if (run.host.current.host.dotNet20Sp1 === false)
+    run.fail(
+      'SERVICES_NOT_STARTED',
+      `${servicesStopped.join(', ')} did not start on ${run.name} after the update (KB 944752), and the remedy was ` +
+        'not applied: generatePublisherEvidence is read from .NET Framework 2.0 SP1 on, and this server has no ' +
+        '.NET Framework 2.0 SP1: install it, then verify again',
+      { build, servicesStopped: [...servicesStopped] },
+    );
   run.progress(
     `KB 944752: generatePublisherEvidence set to false in the .exe.config of ${servicesStopped.length} services; starting them`,
   );
@@ -28,5 +37,5 @@ export async function verify(run: StepRun, args: StepArgs['verify']): Promise<St
     state.remedyKb944752Applied = true;
     state.servicesStopped = [];
   });
-  return { build };
+  return { build, servicesStarted: [...servicesStopped], remedyKb944752Applied: true };
 }

@@ -26,6 +26,14 @@ export function judgePrecheck(args: StepArgs['precheck'], values: ValueReader, d
             'PRECHECK_BUILD_CHANGED',
             `the server is on ${details.build}, not ${args.expectedBuild} as planned`,
           ],
+    () => powershellCheck(values.one('host.powershellVersion')),
+    () =>
+      values.bool('host.elevated') === false
+        ? [
+            'PRECHECK_NOT_ELEVATED',
+            "the agent's PowerShell session is not elevated (UAC): msiexec, services and the registry need an administrator's token; run the agent as SYSTEM or from an elevated account",
+          ]
+        : undefined,
     () =>
       pendingReboot(values)
         ? [
@@ -44,6 +52,18 @@ export function judgePrecheck(args: StepArgs['precheck'], values: ValueReader, d
         rebootRequired: pendingReboot(values),
       });
   }
+}
+
+// WMF 3.0 or later on an Exchange 2007 server breaks rollup installs (80070643); the scripts need 2.0.
+function powershellCheck(version: string | undefined): Failure {
+  const major = version === undefined || version === '' ? 2 : Number.parseInt(version, 10);
+  if (major === 2) return undefined;
+  return [
+    'PRECHECK_POWERSHELL_VERSION',
+    major < 2
+      ? `the server runs Windows PowerShell ${version}; install Windows Management Framework 2.0 (KB 968930) first`
+      : `the server runs Windows PowerShell ${version}: WMF 3.0 or later breaks Exchange 2007 rollup installs (80070643); remove it first`,
+  ];
 }
 
 function lineCheck(build: string | undefined): Failure {

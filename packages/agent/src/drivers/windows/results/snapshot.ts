@@ -16,6 +16,7 @@ export const INVENTORY_KEYS: ReadonlySet<string> = new Set([
   'cluster.cms',
   'cluster.machine',
   'cas.externalUrl',
+  'cas.owaExternalUrl',
   'owa.method',
   'owa.changedCount',
   'owa.changed',
@@ -26,6 +27,9 @@ export const INVENTORY_KEYS: ReadonlySet<string> = new Set([
   'host.freeMb',
   'host.architecture',
   'host.os',
+  'host.powershellVersion',
+  'host.elevated',
+  'host.dotNet20Sp1',
 ]);
 
 // A rollup's DisplayName starts "Update Rollup N for Exchange Server 2007"; an IU's often names the rollup it
@@ -71,12 +75,19 @@ function serverRecord(values: ValueReader): InventoryServer {
     ...(roles.includes('ClientAccess') ? clientAccessFacts(values) : {}),
     ...(cluster ? { cluster } : {}),
     interimUpdates: interimUpdatesOf(values.all('patch')),
+    ...powershellOf(values),
   };
+}
+
+/** The installed PowerShell engine's version (`2.0`), when the registry names one. */
+export function powershellOf(values: ValueReader): Pick<InventoryServer, 'powershellVersion'> {
+  const version = values.one('host.powershellVersion');
+  return version ? { powershellVersion: version } : {};
 }
 
 function clientAccessFacts(values: ValueReader): Pick<InventoryServer, 'internetFacing' | 'owaCustomized'> {
   return {
-    internetFacing: values.all('cas.externalUrl').length > 0,
+    internetFacing: values.all('cas.owaExternalUrl').length > 0,
     owaCustomized: (values.int('owa.changedCount') ?? 0) > 0,
   };
 }
@@ -117,11 +128,15 @@ function hostFacts(values: ValueReader): HostFacts {
   const architecture = architectureOf(values.one('host.architecture'));
   const freeMb = values.int('host.freeMb');
   const os = values.one('host.os');
+  const elevated = values.bool('host.elevated');
+  const dotNet20Sp1 = values.bool('host.dotNet20Sp1');
   return {
     ...(architecture ? { architecture } : {}),
     pendingReboot: pendingReboot(values),
     ...(freeMb === undefined ? {} : { systemDriveFreeMb: freeMb }),
     ...(os ? { os: clip(os, 128) } : {}),
+    ...(elevated === undefined ? {} : { elevated }),
+    ...(dotNet20Sp1 === undefined ? {} : { dotNet20Sp1 }),
   };
 }
 

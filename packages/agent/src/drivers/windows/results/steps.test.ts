@@ -86,6 +86,8 @@ describe('verify', () => {
       outcome('verify', { targetBuild: '8.1.340.1', remedyKb944752: true }, fixture('verify-remedied.txt')),
     ).toEqual({
       build: '8.1.340.1',
+      servicesStarted: ['MSExchangeMailSubmission', 'MSExchangeServiceHost'],
+      remedyKb944752Applied: true,
     });
   });
 

@@ -1,29 +1,32 @@
 import { assertExhaustive, StepDetails } from '@exrollout/core';
 import { StepFailedError } from '../../../errors.js';
 import type { StepRequest } from '../args.js';
+import { msiExitAdvice } from '../codes.js';
 import type { ExrOutput } from '../exr-format.js';
-import { checkBuild, checkClusterGroupOwner, checkCmsActive } from './checks.js';
+import { checkBuild, checkClusterGroupOwner, checkCmsActive, checkNoInterimUpdates } from './checks.js';
 import { judgePrecheck } from './precheck.js';
 import { checkAgainst, clip, readValues, type ValueReader } from './read.js';
 
 /** The keys each step script emits besides the common ones (status, error, progress). */
 export const STEP_KEYS: Readonly<Record<StepRequest['step'], ReadonlySet<string>>> = {
   precheck: keys(
-    'build reboot.fileRenames reboot.cbs reboot.windowsUpdate host.freeMb host.architecture host.os package.path package.sha256 package.missing',
+    'build reboot.fileRenames reboot.cbs reboot.windowsUpdate host.freeMb host.architecture host.os host.powershellVersion host.elevated host.dotNet20Sp1 package.path package.sha256 package.missing',
   ),
-  'backup-owa': keys('build owa.backup owa.files owa.method owa.changedCount owa.changed'),
-  'move-cms': keys('cms.alreadyOnTarget cms.state cluster.machine'),
-  'move-cluster-group': keys('cluster.output cluster.groupStatus'),
+  'backup-owa': keys('build owa.backup owa.folder owa.files owa.method owa.changedCount owa.changed'),
+  'move-cms': keys('cms.alreadyOnTarget ccr.copy cms.state cluster.machine'),
+  'move-cluster-group': keys('cluster.groupName cluster.output cluster.groupStatus'),
   'remove-interim-updates': keys(
-    'iu.absent iu.removed patch.cache patch.code msi.log msi.exitCode msi.failure msi.rebootRequired build',
+    'iu.absent iu.removed patch patch.cache patch.code msi.log msi.exitCode msi.failure msi.customAction msi.rebootRequired build',
   ),
   install: keys(
-    'package.sha256 build.before install.skipped msi.log msi.exitCode msi.failure msi.rebootRequired build',
+    'package.sha256 build.before install.skipped msi.log msi.exitCode msi.failure msi.customAction msi.rebootRequired build',
   ),
-  verify: keys('build service.initiallyStopped service.startError service.stopped remedy.config'),
-  'restore-owa': keys('build owa.backup owa.restored'),
+  verify: keys(
+    'build service.initiallyStopped service.startError service.stopped remedy.config remedy.skipped',
+  ),
+  'restore-owa': keys('build owa.backup owa.folder owa.restored'),
   uninstall: keys(
-    'patch.name patch.cache patch.code msi.log msi.exitCode msi.failure msi.rebootRequired uninstall.skipped build',
+    'patch.name patch.cache patch.code msi.log msi.exitCode msi.failure msi.customAction msi.rebootRequired uninstall.skipped build',
   ),
 };
 
@@ -37,32 +40,41 @@ function keys(list: string): ReadonlySet<string> {
  */
 export function stepOutcome(request: StepRequest, output: ExrOutput): StepDetails {
   const values = readValues(output);
-  const details = checkAgainst(StepDetails, detailsOf(request, values), 'step details');
+  const details = checkAgainst(StepDetails, detailsOf(values), 'step details');
   if (output.error) {
     const failure = output.error.message || `${request.step} failed`;
     throw new StepFailedError(output.error.code, withMsiHint(failure, values), details);
   }
   judge(request, values, details);
-  return details;
+  // Only a move that happened names where it went.
+  const movedTo = movedToOf(request);
+  return movedTo === undefined ? details : { ...details, movedTo };
 }
 
-function detailsOf(request: StepRequest, values: ValueReader): StepDetails {
+function detailsOf(values: ValueReader): StepDetails {
   const build = values.one('build');
   const backupPath = values.one('owa.backup');
   const logPath = values.one('msi.log');
   const removed = values.all('iu.removed');
   const stopped = values.all('service.stopped');
   const reboot = values.bool('msi.rebootRequired');
-  const movedTo = movedToOf(request);
+  const started = servicesStarted(values, stopped);
   return {
     ...(build === undefined ? {} : { build }),
     ...(backupPath === undefined ? {} : { backupPath: clip(backupPath, 512) }),
     ...(removed.length > 0 ? { removed: removed.slice(0, 100) } : {}),
-    ...(movedTo === undefined ? {} : { movedTo }),
     ...(reboot === undefined ? {} : { rebootRequired: reboot }),
     ...(stopped.length > 0 ? { servicesStopped: stopped.slice(0, 100) } : {}),
+    ...(started.length > 0 ? { servicesStarted: started.slice(0, 100) } : {}),
+    ...(values.all('remedy.config').length > 0 ? { remedyKb944752Applied: true } : {}),
     ...(logPath === undefined ? {} : { logPath: clip(logPath, 512) }),
   };
+}
+
+// verify: the services stopped when it began that no longer are (started plainly or after the KB 944752 remedy).
+function servicesStarted(values: ValueReader, stillStopped: readonly string[]): string[] {
+  const stopped = new Set(stillStopped.map((name) => name.toLowerCase()));
+  return values.all('service.initiallyStopped').filter((name) => !stopped.has(name.toLowerCase()));
 }
 
 function movedToOf(request: StepRequest): string | undefined {
@@ -70,10 +82,17 @@ function movedToOf(request: StepRequest): string | undefined {
   return undefined;
 }
 
-/** Adds the first "Return Value 3" line of the MSI log, which names the action that failed. */
+/**
+ * Adds what to do about msiexec's exit code, and the custom action that failed (or else the first "Return Value 3"
+ * line of the MSI log), which names the cause.
+ */
 function withMsiHint(message: string, values: ValueReader): string {
-  const [first] = values.all('msi.failure');
-  return first === undefined ? message : `${message}. First failure in the MSI log: ${first}`;
+  const exit = values.int('msi.exitCode');
+  const advice = exit === undefined ? undefined : msiExitAdvice(exit);
+  const [action] = values.all('msi.customAction');
+  const [failure] = values.all('msi.failure');
+  const cause = action ?? failure;
+  return [message, advice, cause && `First failure in the MSI log: ${cause}`].filter(Boolean).join('. ');
 }
 
 function judge(request: StepRequest, values: ValueReader, details: StepDetails): void {
@@ -94,9 +113,11 @@ function judge(request: StepRequest, values: ValueReader, details: StepDetails):
     case 'uninstall':
       checkBuild(request.args.expectedBuild, 'the build recorded before the install', details);
       break;
+    case 'remove-interim-updates':
+      checkNoInterimUpdates(values, details);
+      break;
     case 'backup-owa':
     case 'restore-owa':
-    case 'remove-interim-updates':
       break;
     default:
       assertExhaustive(request);

@@ -2,15 +2,20 @@ import { KB959241, type StepArgs } from '@exrollout/core';
 import { psLiteral } from '../literal.js';
 import { composeScript } from './prelude.js';
 
-// With $ErrorActionPreference = 'Stop', PowerShell 2.0 turns a native command's first stderr line into a
-// terminating error; cluster.exe runs with 'Continue' in this function's scope only.
-const NATIVE = `function Invoke-ExrClusterExe([string[]]$Arguments) {
-  $ErrorActionPreference = 'Continue'
-  $lines = @(& cluster.exe $Arguments 2>&1 | ForEach-Object { [string]$_ })
-  New-Object PSObject -Property @{ ExitCode = $LASTEXITCODE; Lines = $lines }
+// cluster.exe itself is run by the host primitive Invoke-ExrClusterExe. The core cluster group is the one that
+// holds the cluster name resource: "Cluster Group" in English, named otherwise on localized systems.
+const NATIVE = String.raw`function Get-ExrClusterGroupName {
+  $resource = [string](Get-ExrRegistryValue 'HKLM:\Cluster' 'ClusterNameResource')
+  if ($resource) {
+    foreach ($group in @(Get-ExrRegistrySubkeys 'HKLM:\Cluster\Groups')) {
+      $key = 'HKLM:\Cluster\Groups\' + $group
+      if (@(Get-ExrRegistryValue $key 'Contains') -contains $resource) { return [string](Get-ExrRegistryValue $key 'Name') }
+    }
+  }
+  'Cluster Group'
 }
-function Write-ExrClusterGroupOwner {
-  $status = Invoke-ExrClusterExe @('group', 'Cluster Group')
+function Write-ExrClusterGroupOwner([string]$GroupName) {
+  $status = Invoke-ExrClusterExe @('group', $GroupName)
   foreach ($line in $status.Lines) { Write-Exr 'cluster.groupStatus' $line }
 }`;
 
@@ -23,6 +28,20 @@ const ACTIVE_ON = String.raw`function Test-ExrActiveOn($Machines, [string]$Node)
     }
   }
   $false
+}`;
+
+// CCR: a clustered mailbox server moves only onto a passive copy that is healthy and nearly caught up, or the
+// move loses mail or fails over to a stale copy (Get-StorageGroupCopyStatus before a scheduled outage).
+const COPY_HEALTH = String.raw`function Assert-ExrCopiesHealthy([string]$Cms, [int]$MaxCopy, [int]$MaxReplay) {
+  $mailbox = @(Get-MailboxServer -Identity $Cms) | Select-Object -First 1
+  if (-not $mailbox -or [string]$mailbox.ClusteredStorageType -ne 'NonShared') { return }
+  foreach ($copy in @(Get-StorageGroupCopyStatus -Server $Cms)) {
+    $name = [string]$copy.StorageGroupName
+    Write-Exr 'ccr.copy' ($name + ' ' + [string]$copy.SummaryCopyStatus + ' copy=' + [string]$copy.CopyQueueLength + ' replay=' + [string]$copy.ReplayQueueLength)
+    if ([string]$copy.SummaryCopyStatus -ne 'Healthy' -or [int]$copy.CopyQueueLength -gt $MaxCopy -or [int]$copy.ReplayQueueLength -gt $MaxReplay) {
+      Stop-Exr 'REPLICATION_UNHEALTHY' ('storage group ' + $name + ' of ' + $Cms + ' is ' + [string]$copy.SummaryCopyStatus + ' with a copy queue of ' + [string]$copy.CopyQueueLength + ' and a replay queue of ' + [string]$copy.ReplayQueueLength + ' (at most ' + $MaxCopy + ' and ' + $MaxReplay + '); Move-ClusteredMailboxServer was not run. Let replication catch up or repair it (Get-StorageGroupCopyStatus, Resume-StorageGroupCopy, Update-StorageGroupCopy), then run the step again')
+    }
+  }
 }`;
 
 /**
@@ -38,6 +57,7 @@ $before = Get-ClusteredMailboxServerStatus -Identity $cms
 if (Test-ExrActiveOn $before.OperationalMachines $target) {
   Write-Exr 'cms.alreadyOnTarget' $true
 } else {
+  Assert-ExrCopiesHealthy $cms ${args.maxCopyQueueLength ?? 10} ${args.maxReplayQueueLength ?? 100}
   Write-Exr 'progress' ('Move-ClusteredMailboxServer ' + $cms + ' to ' + $target)
   try {
     Move-ClusteredMailboxServer -Identity $cms -TargetMachine $target -MoveComment ${psLiteral(`exrollout ${KB959241.id} ${commandId}`)} -Confirm:$false
@@ -51,7 +71,7 @@ foreach ($machine in @($after.OperationalMachines)) { Write-Exr 'cluster.machine
   return composeScript({
     defaultCode: 'CMS_MOVE_FAILED',
     productCode: KB959241.productCode,
-    helpers: [ACTIVE_ON],
+    helpers: [ACTIVE_ON, COPY_HEALTH],
     body,
   });
 }
@@ -62,17 +82,19 @@ foreach ($machine in @($after.OperationalMachines)) { Write-Exr 'cluster.machine
  */
 export function moveClusterGroupScript(args: StepArgs['move-cluster-group']): string {
   const body = String.raw`$target = ${psLiteral(args.targetNode)}
-$status = Invoke-ExrClusterExe @('group', 'Cluster Group')
-$owned = @($status.Lines | Where-Object { $_ -match ('^Cluster Group\s+' + [regex]::Escape($target) + '\s') }).Count -gt 0
+$groupName = Get-ExrClusterGroupName
+Write-Exr 'cluster.groupName' $groupName
+$status = Invoke-ExrClusterExe @('group', $groupName)
+$owned = @($status.Lines | Where-Object { $_ -match ('^' + [regex]::Escape($groupName) + '\s+' + [regex]::Escape($target) + '\s') }).Count -gt 0
 if (-not $owned) {
-  Write-Exr 'progress' ('cluster.exe group "Cluster Group" /move:' + $target)
-  $move = Invoke-ExrClusterExe @('group', 'Cluster Group', ('/move:' + $target))
+  Write-Exr 'progress' ('cluster.exe group "' + $groupName + '" /move:' + $target)
+  $move = Invoke-ExrClusterExe @('group', $groupName, ('/move:' + $target))
   foreach ($line in $move.Lines) { Write-Exr 'cluster.output' $line }
   if ($move.ExitCode -ne 0) {
-    Stop-Exr 'CLUSTER_GROUP_MOVE_FAILED' ('cluster.exe group "Cluster Group" /move:' + $target + ' exited with ' + $move.ExitCode)
+    Stop-Exr 'CLUSTER_GROUP_MOVE_FAILED' ('cluster.exe group "' + $groupName + '" /move:' + $target + ' exited with ' + $move.ExitCode)
   }
 }
-Write-ExrClusterGroupOwner`;
+Write-ExrClusterGroupOwner $groupName`;
   return composeScript({
     defaultCode: 'CLUSTER_GROUP_MOVE_FAILED',
     productCode: KB959241.productCode,

@@ -6,7 +6,7 @@ import { composeScript } from './prelude.js';
 
 /** `$msp`: the staged package's full path on the server. */
 const packagePath = (config: DriverConfig, pkg: PackageRef) =>
-  `$msp = Join-Path ${psLiteral(config.packageDirectory)} ${psLiteral(pkg.file)}`;
+  `$msp = Join-ExrPath ${psLiteral(config.packageDirectory)} ${psLiteral(pkg.file)}`;
 
 /** Exit codes msiexec uses for success: 0, 3010 (restart required), 1641 (restart started). */
 export const MSI_SUCCESS = `function Test-ExrMsiSuccess([int]$ExitCode) { $ExitCode -eq 0 -or $ExitCode -eq 3010 -or $ExitCode -eq 1641 }`;
@@ -47,15 +47,16 @@ Write-ExrHostFacts${packageCheck}`;
  */
 export function installScript(args: StepArgs['install'], config: DriverConfig): string {
   const body = `${packagePath(config, args.package)}
+$exsetup = Get-ExrExSetupPath (Get-ExrInstallPath)
+$before = Get-ExrBuild $exsetup
+Write-Exr 'build.before' $before
+Write-Exr 'build' $before
 if (-not (Test-Path -LiteralPath $msp)) { Stop-Exr 'PACKAGE_MISSING' ($msp + ' does not exist: stage the package there first') }
 Write-Exr 'progress' ('Computing the SHA-256 of ' + $msp)
 $expected = ${psLiteral(args.package.sha256)}
 $actual = Get-ExrSha256 $msp
 Write-Exr 'package.sha256' $actual
 if ($actual -ne $expected) { Stop-Exr 'PACKAGE_HASH_MISMATCH' ($msp + ' has SHA-256 ' + $actual + ', expected ' + $expected + '; it was not run') }
-$exsetup = Get-ExrExSetupPath (Get-ExrInstallPath)
-$before = Get-ExrBuild $exsetup
-Write-Exr 'build.before' $before
 if ($before -eq ${psLiteral(args.targetBuild)}) {
   Write-Exr 'install.skipped' 'already on the target build'
 } else {
@@ -63,12 +64,9 @@ if ($before -eq ${psLiteral(args.targetBuild)}) {
   Write-Exr 'msi.log' $log
   Write-Exr 'progress' ('msiexec /update ' + $msp + ' /quiet /norestart (an hour or more is normal)')
   $exit = Invoke-ExrMsiexec ('/update "' + $msp + '" /quiet /norestart /l*v "' + $log + '"')
-  Write-Exr 'msi.exitCode' $exit
-  $failures = @(Get-ExrMsiFailures $log)
-  foreach ($line in $failures) { Write-Exr 'msi.failure' $line }
-  if ($exit -eq 3010 -or $exit -eq 1641) { Write-Exr 'msi.rebootRequired' $true }
-  if (-not (Test-ExrMsiSuccess $exit) -or $failures.Count -gt 0) {
-    Stop-Exr 'INSTALL_FAILED' ('msiexec exited with ' + $exit + ' and the log has ' + $failures.Count + ' "Return Value 3" line(s); see ' + $log)
+  Write-ExrMsiOutcome $log $exit
+  if (-not (Test-ExrMsiSuccess $exit)) {
+    Stop-Exr 'INSTALL_FAILED' ('msiexec /update exited with ' + $exit + '; see ' + $log)
   }
 }
 Write-Exr 'build' (Get-ExrBuild $exsetup)`;

@@ -5,10 +5,10 @@ import { composeScript } from './prelude.js';
 
 /** Pending reboot flags and host facts, shared by the inventory and precheck scripts. */
 export const HOST_HELPERS = String.raw`function Write-ExrRebootFacts {
-  $manager = Get-ItemProperty -LiteralPath 'HKLM:\SYSTEM\CurrentControlSet\Control\Session Manager'
-  Write-Exr 'reboot.fileRenames' (@($manager.PendingFileRenameOperations | Where-Object { $_ }).Count)
-  Write-Exr 'reboot.cbs' (Test-Path -LiteralPath 'HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\Component Based Servicing\RebootPending')
-  Write-Exr 'reboot.windowsUpdate' (Test-Path -LiteralPath 'HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\WindowsUpdate\Auto Update\RebootRequired')
+  $renames = Get-ExrRegistryValue 'HKLM:\SYSTEM\CurrentControlSet\Control\Session Manager' 'PendingFileRenameOperations'
+  Write-Exr 'reboot.fileRenames' (@($renames | Where-Object { $_ }).Count)
+  Write-Exr 'reboot.cbs' (Test-ExrRegistryKey 'HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\Component Based Servicing\RebootPending')
+  Write-Exr 'reboot.windowsUpdate' (Test-ExrRegistryKey 'HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\WindowsUpdate\Auto Update\RebootRequired')
 }
 function Write-ExrHostFacts {
   $disk = Get-WmiObject -Class Win32_LogicalDisk -Filter ("DeviceID='" + $env:SystemDrive + "'")
@@ -18,11 +18,22 @@ function Write-ExrHostFacts {
   Write-Exr 'host.architecture' $arch
   $os = Get-WmiObject -Class Win32_OperatingSystem
   Write-Exr 'host.os' (([string]$os.Caption + ' ' + [string]$os.CSDVersion).Trim())
+  Write-Exr 'host.powershellVersion' (Get-ExrPowerShellVersion)
+  Write-Exr 'host.elevated' (Test-ExrElevated)
+  Write-Exr 'host.dotNet20Sp1' ([int](Get-ExrRegistryValue 'HKLM:\SOFTWARE\Microsoft\NET Framework Setup\NDP\v2.0.50727' 'SP') -ge 1)
+}
+# The installed engine: PowerShell 3.0 and later register under PowerShell\3, 1.0 and 2.0 under PowerShell\1.
+function Get-ExrPowerShellVersion {
+  foreach ($key in @('HKLM:\SOFTWARE\Microsoft\PowerShell\3\PowerShellEngine', 'HKLM:\SOFTWARE\Microsoft\PowerShell\1\PowerShellEngine')) {
+    $version = [string](Get-ExrRegistryValue $key 'PowerShellVersion')
+    if ($version -match '^(\d+\.\d+)') { return $matches[1] }
+  }
+  ''
 }`;
 
 // Edge has no Active Directory: its role is read from the registry and no AD cmdlet is called on it.
 const CLUSTER_AND_ROLES = String.raw`function Find-ExrClusteredMailboxServer {
-  if (-not (Test-Path -LiteralPath 'HKLM:\Cluster')) { return }
+  if (-not (Test-ExrRegistryKey 'HKLM:\Cluster')) { return }
   foreach ($mailbox in @(Get-MailboxServer | Where-Object { [string]$_.ClusteredStorageType -ne 'Disabled' })) {
     foreach ($machine in @($mailbox.RedundantMachines)) {
       if ([string]$machine -eq $env:COMPUTERNAME) { return $mailbox }
@@ -30,7 +41,7 @@ const CLUSTER_AND_ROLES = String.raw`function Find-ExrClusteredMailboxServer {
   }
 }
 function Write-ExrCluster($Mailbox) {
-  Write-Exr 'cluster.name' ((Get-ItemProperty -LiteralPath 'HKLM:\Cluster').ClusterName)
+  Write-Exr 'cluster.name' (Get-ExrRegistryValue 'HKLM:\Cluster' 'ClusterName')
   Write-Exr 'cluster.storage' $Mailbox.ClusteredStorageType
   Write-Exr 'cluster.cms' $Mailbox.Name
   $status = Get-ClusteredMailboxServerStatus -Identity ([string]$Mailbox.Name)
@@ -44,8 +55,12 @@ function Write-ExrRoles($Server) {
   if ($Server.IsEdgeServer) { Write-Exr 'role' 'Edge' }
   Write-Exr 'server.site' $Server.Site.Name
 }
+# Internet-facing means an OWA ExternalUrl: EWS, ActiveSync and OAB ones are common on internal servers too.
 function Write-ExrExternalUrls {
-  foreach ($cmdlet in @('Get-OwaVirtualDirectory', 'Get-ActiveSyncVirtualDirectory', 'Get-WebServicesVirtualDirectory', 'Get-OabVirtualDirectory')) {
+  foreach ($directory in @(Get-OwaVirtualDirectory -Server $env:COMPUTERNAME)) {
+    if ($directory.ExternalUrl) { Write-Exr 'cas.owaExternalUrl' ([string]$directory.Name + ' ' + [string]$directory.ExternalUrl) }
+  }
+  foreach ($cmdlet in @('Get-ActiveSyncVirtualDirectory', 'Get-WebServicesVirtualDirectory', 'Get-OabVirtualDirectory')) {
     foreach ($directory in @(& $cmdlet -Server $env:COMPUTERNAME)) {
       if ($directory.ExternalUrl) { Write-Exr 'cas.externalUrl' ([string]$directory.Name + ' ' + [string]$directory.ExternalUrl) }
     }
@@ -63,9 +78,10 @@ $install = Get-ExrInstallPath
 $exsetup = Get-ExrExSetupPath $install
 $build = Get-ExrBuild $exsetup
 Write-Exr 'server.name' $env:COMPUTERNAME
-Write-Exr 'server.fqdn' ([System.Net.Dns]::GetHostEntry($env:COMPUTERNAME).HostName)
+Write-Exr 'server.fqdn' (Get-ExrHostFqdn)
 Write-Exr 'server.build' $build
-$isEdge = Test-Path -LiteralPath 'HKLM:\SOFTWARE\Microsoft\Exchange\v8.0\EdgeTransportRole'
+# An installed role sets ConfiguredVersion under its key; a key without it is left by an uninstalled role.
+$isEdge = [bool][string](Get-ExrRegistryValue 'HKLM:\SOFTWARE\Microsoft\Exchange\v8.0\EdgeTransportRole' 'ConfiguredVersion')
 $isCas = $false
 if ($isEdge) {
   Write-Exr 'role' 'Edge'
@@ -85,7 +101,7 @@ if ($isEdge) {
 if ($isCas) {
   Write-Exr 'progress' 'Reading ExternalUrl of the CAS virtual directories and comparing OWA files'
   Write-ExrExternalUrls
-  $owa = Join-Path $install 'ClientAccess\Owa'
+  $owa = Join-ExrPath $install 'ClientAccess\Owa'
   $manifest = ${manifestLiteral(config)}
   Write-ExrOwaChanges (Get-ExrOwaMethod $manifest) @(Get-ExrOwaChanges $owa $exsetup $build $manifest)
 }

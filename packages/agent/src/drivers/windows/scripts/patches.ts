@@ -22,9 +22,7 @@ function Remove-ExrPatch($Patch, [string]$LogName, [string]$FailureCode) {
   Write-Exr 'msi.log' $log
   Write-Exr 'progress' ('msiexec /package ' + $exrProductCode + ' /uninstall ' + $code + ' (' + $Patch.DisplayName + ')')
   $exit = Invoke-ExrMsiexec ('/package ' + $exrProductCode + ' /uninstall ' + $code + ' /quiet /norestart /l*v "' + $log + '"')
-  Write-Exr 'msi.exitCode' $exit
-  foreach ($line in @(Get-ExrMsiFailures $log)) { Write-Exr 'msi.failure' $line }
-  if ($exit -eq 3010 -or $exit -eq 1641) { Write-Exr 'msi.rebootRequired' $true }
+  Write-ExrMsiOutcome $log $exit
   if (-not (Test-ExrMsiSuccess $exit)) {
     Stop-Exr $FailureCode ('msiexec could not uninstall ' + $Patch.DisplayName + ' (exit code ' + $exit + '); see ' + $log)
   }
@@ -44,7 +42,8 @@ export function removeInterimUpdatesScript(
   args: StepArgs['remove-interim-updates'],
   config: DriverConfig,
 ): string {
-  const body = `$names = ${psArray(args.interimUpdates)}
+  const body = `Write-Exr 'build' (Get-ExrBuild (Get-ExrExSetupPath (Get-ExrInstallPath)))
+$names = ${psArray(args.interimUpdates)}
 foreach ($name in $names) {
   $patch = @(Get-ExrPatches | Where-Object { $_.DisplayName -eq $name }) | Select-Object -First 1
   if (-not $patch) { Write-Exr 'iu.absent' $name; continue }
@@ -52,6 +51,7 @@ foreach ($name in $names) {
   Remove-ExrPatch $patch 'exrollout-remove-iu' 'IU_REMOVAL_FAILED'
   Write-Exr 'iu.removed' $name
 }
+foreach ($patch in @(Get-ExrPatches)) { Write-Exr 'patch' $patch.DisplayName }
 Write-Exr 'build' (Get-ExrBuild (Get-ExrExSetupPath (Get-ExrInstallPath)))`;
   return composeScript({
     defaultCode: 'IU_REMOVAL_FAILED',
@@ -72,7 +72,8 @@ export function uninstallScript(args: StepArgs['uninstall'], config: DriverConfi
   // Get-ExrBuild writes the short form; a build no file version can have (a part over 65535) never matches.
   const expected = tryParseBuild(args.expectedBuild);
   const expectedBuild = expected ? formatBuild(expected) : args.expectedBuild.trim();
-  const body = String.raw`$kb = ${psLiteral(args.kb)}
+  const body = String.raw`Write-Exr 'build' (Get-ExrBuild (Get-ExrExSetupPath (Get-ExrInstallPath)))
+$kb = ${psLiteral(args.kb)}
 $expectedBuild = ${psLiteral(expectedBuild)}
 $patch = @(Get-ExrPatches | Where-Object { $_.DisplayName -match ('KB\s?' + $kb + '\b') }) | Select-Object -First 1
 if (-not $patch) {

@@ -1,6 +1,7 @@
 import type { PowerShellStepErrorCode } from '../codes.js';
 import { PACKED_GUID_ORDER, packGuid } from '../guid.js';
 import { psLiteral } from '../literal.js';
+import { WINDOWS_PRIMITIVES } from './primitives.js';
 
 /** The Exchange 2007 snap-in every script that calls an Exchange cmdlet loads first. */
 export const EXCHANGE_SNAPIN = 'Microsoft.Exchange.Management.PowerShell.Admin';
@@ -24,7 +25,8 @@ export const EXR_VALUE_FUNCTION = String.raw`function ConvertTo-ExrValue([string
 }`;
 
 // Output and failure: every script speaks only through these, so the TypeScript parser sees one format.
-const OUTPUT = `$ErrorActionPreference = 'Stop'
+const OUTPUT = `Set-StrictMode -Version 2.0
+$ErrorActionPreference = 'Stop'
 ${EXR_VALUE_FUNCTION}
 function Write-Exr([string]$Key, $Value) {
   Write-Output ('EXR|' + $Key + '|' + (ConvertTo-ExrValue ([string]$Value)))
@@ -41,24 +43,46 @@ function Write-ExrFailure($ErrorRecord, [string]$DefaultCode) {
   Write-Exr 'status' 'error'
 }`;
 
+// Paths: scripts name files by their Windows paths and hand .NET the provider's path for them, which is the same
+// path on Windows and what a PowerShell drive maps it to elsewhere. Joining is plain text, so that every path a
+// script reports reads the same wherever it ran.
+const PATHS = String.raw`function ConvertTo-ExrNativePath([string]$Path) {
+  $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($Path)
+}
+function Join-ExrPath([string]$Parent, [string]$Child) {
+  $Parent.TrimEnd('\') + '\' + $Child.TrimStart('\')
+}
+function Split-ExrParent([string]$Path) {
+  $trimmed = $Path.TrimEnd('\')
+  $trimmed.Substring(0, [math]::Max(0, $trimmed.LastIndexOf('\')))
+}
+function Read-ExrLines([string]$Path) {
+  [System.IO.File]::ReadAllLines((ConvertTo-ExrNativePath $Path))
+}
+function Write-ExrLines([string]$Path, [string[]]$Lines) {
+  [System.IO.File]::WriteAllLines((ConvertTo-ExrNativePath $Path), $Lines)
+}
+function New-ExrDirectory([string]$Path) {
+  [void][System.IO.Directory]::CreateDirectory((ConvertTo-ExrNativePath $Path))
+}`;
+
 // Reading Exchange: install path, ExSetup.exe build, the snap-in.
 const EXCHANGE = String.raw`function Get-ExrInstallPath {
   $key = 'HKLM:\SOFTWARE\Microsoft\Exchange\Setup'
-  if (-not (Test-Path -LiteralPath $key)) {
+  if (-not (Test-ExrRegistryKey $key)) {
     Stop-Exr 'EXCHANGE_NOT_FOUND' ($key + ' does not exist: Exchange 2007 is not installed, or this PowerShell is 32-bit on a 64-bit server')
   }
-  $path = [string](Get-ItemProperty -LiteralPath $key).MsiInstallPath
+  $path = [string](Get-ExrRegistryValue $key 'MsiInstallPath')
   if (-not $path) { Stop-Exr 'EXCHANGE_NOT_FOUND' ('MsiInstallPath under ' + $key + ' is empty') }
   $path.TrimEnd('\')
 }
 function Get-ExrExSetupPath([string]$InstallPath) {
-  $exsetup = Join-Path $InstallPath 'Bin\ExSetup.exe'
+  $exsetup = Join-ExrPath $InstallPath 'Bin\ExSetup.exe'
   if (-not (Test-Path -LiteralPath $exsetup)) { Stop-Exr 'EXCHANGE_NOT_FOUND' ($exsetup + ' does not exist') }
   $exsetup
 }
 function Get-ExrBuild([string]$ExSetup) {
-  $info = [System.Diagnostics.FileVersionInfo]::GetVersionInfo($ExSetup)
-  '{0}.{1}.{2}.{3}' -f $info.FileMajorPart, $info.FileMinorPart, $info.FileBuildPart, $info.FilePrivatePart
+  Get-ExrFileVersion $ExSetup
 }
 function Add-ExrExchangeShell {
   if (Get-PSSnapin -Name '${EXCHANGE_SNAPIN}' -ErrorAction SilentlyContinue) { return }
@@ -67,7 +91,7 @@ function Add-ExrExchangeShell {
 }
 function Get-ExrSha256([string]$Path) {
   $sha = [System.Security.Cryptography.SHA256]::Create()
-  $stream = [System.IO.File]::OpenRead($Path)
+  $stream = [System.IO.File]::OpenRead((ConvertTo-ExrNativePath $Path))
   try { $bytes = $sha.ComputeHash($stream) } finally { $stream.Close() }
   $hex = New-Object System.Text.StringBuilder
   foreach ($b in $bytes) { [void]$hex.Append($b.ToString('x2')) }
@@ -82,10 +106,9 @@ const installer = (
 $exrPatchesKey = ${psLiteral(`${INSTALLER_USERDATA}\\Products\\${packGuid(productCode)}\\Patches`)}
 $exrPatchDataKey = ${psLiteral(`${INSTALLER_USERDATA}\\Patches`)}
 function Get-ExrPatches {
-  if (-not (Test-Path -LiteralPath $exrPatchesKey)) { return }
-  foreach ($key in @(Get-ChildItem -LiteralPath $exrPatchesKey)) {
-    $props = Get-ItemProperty -LiteralPath $key.PSPath
-    New-Object PSObject -Property @{ Packed = $key.PSChildName; DisplayName = [string]$props.DisplayName }
+  foreach ($packed in @(Get-ExrRegistrySubkeys $exrPatchesKey)) {
+    $name = [string](Get-ExrRegistryValue ($exrPatchesKey + '\' + $packed) 'DisplayName')
+    New-Object PSObject -Property @{ Packed = $packed; DisplayName = $name }
   }
 }
 function ConvertFrom-ExrPackedGuid([string]$Packed) {
@@ -95,33 +118,39 @@ function ConvertFrom-ExrPackedGuid([string]$Packed) {
   '{' + $hex.Substring(0, 8) + '-' + $hex.Substring(8, 4) + '-' + $hex.Substring(12, 4) + '-' + $hex.Substring(16, 4) + '-' + $hex.Substring(20, 12) + '}'
 }
 function Get-ExrPatchCache([string]$Packed) {
-  $key = $exrPatchDataKey + '\' + $Packed
-  if (-not (Test-Path -LiteralPath $key)) { return '' }
-  [string](Get-ItemProperty -LiteralPath $key).LocalPackage
+  [string](Get-ExrRegistryValue ($exrPatchDataKey + '\' + $Packed) 'LocalPackage')
 }
 function New-ExrLogPath([string]$Name) {
   $dir = ${logDirectory === undefined ? String.raw`$env:SystemDrive + '\ExchangeSetupLogs'` : psLiteral(logDirectory)}
-  [void][System.IO.Directory]::CreateDirectory($dir)
-  Join-Path $dir ($Name + '-' + (Get-Date).ToString('yyyyMMdd-HHmmss') + '.log')
-}
-function Invoke-ExrMsiexec([string]$Arguments) {
-  $info = New-Object System.Diagnostics.ProcessStartInfo
-  $info.FileName = Join-Path $env:SystemRoot 'System32\msiexec.exe'
-  $info.Arguments = $Arguments
-  $info.UseShellExecute = $false
-  $process = [System.Diagnostics.Process]::Start($info)
-  $process.WaitForExit()
-  $process.ExitCode
+  New-ExrDirectory $dir
+  Join-ExrPath $dir ($Name + '-' + (Get-Date).ToString('yyyyMMdd-HHmmss') + '.log')
 }
 function Get-ExrMsiFailures([string]$Log) {
   if (-not (Test-Path -LiteralPath $Log)) { return }
   $found = 0
-  foreach ($line in [System.IO.File]::ReadAllLines($Log)) {
+  foreach ($line in @(Read-ExrLines $Log)) {
     if ($found -lt 5 -and $line.IndexOf('Return Value 3', [System.StringComparison]::OrdinalIgnoreCase) -ge 0) {
       $found++
       $line.Trim()
     }
   }
+}
+# The custom action that failed names the cause better than "Return Value 3" does.
+function Get-ExrMsiCustomActions([string]$Log) {
+  if (-not (Test-Path -LiteralPath $Log)) { return }
+  $found = 0
+  foreach ($line in @(Read-ExrLines $Log)) {
+    if ($found -lt 3 -and $line -match 'CustomAction \S+ returned actual error code \d+') {
+      $found++
+      $matches[0]
+    }
+  }
+}
+function Write-ExrMsiOutcome([string]$Log, [int]$ExitCode) {
+  Write-Exr 'msi.exitCode' $ExitCode
+  foreach ($line in @(Get-ExrMsiFailures $Log)) { Write-Exr 'msi.failure' $line }
+  foreach ($line in @(Get-ExrMsiCustomActions $Log)) { Write-Exr 'msi.customAction' $line }
+  if ($ExitCode -eq 3010 -or $ExitCode -eq 1641) { Write-Exr 'msi.rebootRequired' $true }
 }`;
 
 /** What a script needs besides its own body. */
@@ -144,6 +173,8 @@ export interface ScriptParts {
 export function composeScript(parts: ScriptParts): string {
   return [
     OUTPUT,
+    PATHS,
+    WINDOWS_PRIMITIVES,
     EXCHANGE,
     installer(parts.productCode, parts.logDirectory),
     ...(parts.helpers ?? []),

@@ -5,7 +5,7 @@ import { composeScript } from './prelude.js';
 // KB 944752: with generatePublisherEvidence disabled, the CLR stops checking the CRL of Authenticode
 // signatures at start-up, which otherwise pushes managed services past the 30 s service start timeout.
 const SERVICES = `function Get-ExrExchangeServices {
-  @(Get-WmiObject -Class Win32_Service -Filter "Name LIKE 'MSExchange%' AND StartMode='Auto'")
+  @(Get-WmiObject -Class Win32_Service -Filter "(Name LIKE 'MSExchange%' OR Name = 'ADAM_MSExchange') AND StartMode='Auto'")
 }
 function Get-ExrStoppedServices {
   @(Get-ExrExchangeServices | Where-Object { $_.State -ne 'Running' })
@@ -26,7 +26,7 @@ function Set-ExrPublisherEvidence([string]$Exe) {
   $config = $Exe + '.config'
   $xml = New-Object System.Xml.XmlDocument
   if (Test-Path -LiteralPath $config) {
-    $xml.Load($config)
+    $xml.Load((ConvertTo-ExrNativePath $config))
     $saved = $config + '.exrollout-bak'
     if (-not (Test-Path -LiteralPath $saved)) { Copy-Item -LiteralPath $config -Destination $saved }
   } else {
@@ -38,7 +38,7 @@ function Set-ExrPublisherEvidence([string]$Exe) {
   if ($null -eq $evidence) { $evidence = $runtime.AppendChild($xml.CreateElement('generatePublisherEvidence')) }
   if ($evidence.GetAttribute('enabled') -eq 'false') { return }
   $evidence.SetAttribute('enabled', 'false')
-  $xml.Save($config)
+  $xml.Save((ConvertTo-ExrNativePath $config))
   $config
 }`;
 
@@ -56,17 +56,23 @@ if ($stopped.Count -gt 0) {
   Start-ExrServices $stopped
   $stopped = @(Get-ExrStoppedServices)
 }
+$why = ''
 if ($stopped.Count -gt 0 -and ${psBool(args.remedyKb944752)}) {
-  Write-Exr 'progress' 'Applying the KB 944752 remedy: generatePublisherEvidence enabled="false"'
-  foreach ($service in @(Get-ExrExchangeServices)) {
-    foreach ($config in @(Set-ExrPublisherEvidence (Get-ExrServiceExe ([string]$service.PathName)))) { Write-Exr 'remedy.config' $config }
+  if ([int](Get-ExrRegistryValue 'HKLM:\\SOFTWARE\\Microsoft\\NET Framework Setup\\NDP\\v2.0.50727' 'SP') -lt 1) {
+    $why = '; the KB 944752 remedy was not applied: generatePublisherEvidence is read from .NET Framework 2.0 SP1 on, and this server has no .NET Framework 2.0 SP1: install it, then verify again'
+    Write-Exr 'remedy.skipped' '.NET Framework 2.0 SP1 is not installed'
+  } else {
+    Write-Exr 'progress' 'Applying the KB 944752 remedy: generatePublisherEvidence enabled="false"'
+    foreach ($service in @(Get-ExrExchangeServices | Where-Object { $_.Name -like 'MSExchange*' })) {
+      foreach ($config in @(Set-ExrPublisherEvidence (Get-ExrServiceExe ([string]$service.PathName)))) { Write-Exr 'remedy.config' $config }
+    }
+    Start-ExrServices $stopped
+    $stopped = @(Get-ExrStoppedServices)
   }
-  Start-ExrServices $stopped
-  $stopped = @(Get-ExrStoppedServices)
 }
 foreach ($service in $stopped) { Write-Exr 'service.stopped' $service.Name }
 if ($stopped.Count -gt 0) {
-  Stop-Exr 'SERVICES_NOT_STARTED' ([string]$stopped.Count + ' automatic Exchange service(s) are not running: ' + [string]::Join(', ', @($stopped | ForEach-Object { [string]$_.Name })))
+  Stop-Exr 'SERVICES_NOT_STARTED' ([string]$stopped.Count + ' automatic Exchange service(s) are not running: ' + [string]::Join(', ', @($stopped | ForEach-Object { [string]$_.Name })) + $why)
 }`;
   return composeScript({
     defaultCode: 'SERVICES_NOT_STARTED',

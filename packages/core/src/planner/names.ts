@@ -1,0 +1,15 @@
+/** The steps a server can go through, in the order they run when present. `uninstall` is for rollback. */
+export const STEP_NAMES = [
+  'precheck',
+  'backup-owa',
+  'move-cms',
+  'move-cluster-group',
+  'remove-interim-updates',
+  'install',
+  'verify',
+  'restore-owa',
+  'uninstall',
+] as const;
+
+/** The three waves, always in this order: Internet-facing CAS, internal CAS, everything else. */
+export const WAVE_NAMES = ['cas-internet-facing', 'cas-internal', 'remaining'] as const;
