@@ -5,6 +5,7 @@ import type { Authenticator } from '../auth/authenticator.js';
 import { requireRole } from '../auth/operator-auth.js';
 import { notClientAccess, notFound } from '../errors.js';
 import type { InventoryStore } from '../stores/inventory-store.js';
+import { BODY_ERRORS, roleErrors } from './responses.js';
 
 const ServerName = Type.Object({ name: Type.String({ pattern: NETBIOS_NAME_PATTERN }) });
 const PinBody = Type.Object(
@@ -34,13 +35,14 @@ export async function pinRoutes(
   app.put(
     PATH,
     {
-      preHandler: operator,
+      onRequest: operator,
       schema: {
         tags: ['servers'],
         summary: "Pin a Client Access server Internet-facing or internal, over its agent's report",
+        operationId: 'pinInternetFacing',
         params: ServerName,
         body: PinBody,
-        response: { 200: InternetFacingPin },
+        response: { 200: InternetFacingPin, ...roleErrors(...BODY_ERRORS, 404, 409) },
       },
     },
     async (request) => {
@@ -70,12 +72,16 @@ export async function pinRoutes(
   app.delete(
     PATH,
     {
-      preHandler: operator,
+      onRequest: operator,
       schema: {
         tags: ['servers'],
         summary: "Unpin a server's Internet-facing flag: its agent's report decides again",
+        operationId: 'unpinInternetFacing',
         params: ServerName,
-        response: { 200: Type.Object({ name: Type.String(), unpinned: Type.Boolean() }) },
+        response: {
+          200: Type.Object({ name: Type.String(), unpinned: Type.Boolean() }),
+          ...roleErrors(400, 404),
+        },
       },
     },
     async (request) => {
