@@ -5,17 +5,6 @@ import { BODY_ERRORS, roleErrors } from './responses.js';
 /** A rollout in a list: its view without the waves. */
 export const RolloutSummary = Type.Omit(RolloutView, ['waves']);
 
-/** One audit event, as the API shows it. */
-export const RolloutEventView = Type.Object({
-  id: Type.String({ description: 'Redis stream id; pass it as ?after= to read on from it.' }),
-  at: Type.String(),
-  actor: Type.String(),
-  type: Type.String(),
-  message: Type.String(),
-  server: Type.Optional(Type.String()),
-  data: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
-});
-
 /** GET /rollouts/:id/events: JSON, or with ?follow=true an event stream. */
 export const EventsAnswer = {
   description:
