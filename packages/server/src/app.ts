@@ -135,6 +135,8 @@ export async function buildServer(deps: AppDeps): Promise<ExrolloutServer> {
     for (const connection of connections.all()) connection.close(CLOSE.GOING_AWAY, 'server shutting down');
   });
   app.addHook('onClose', async () => {
+    // Agents that dropped just before the shutdown are still being written down; Redis is needed for that.
+    await connections.closed(5000);
     await queue.close();
     // Changes still being applied (a last agent message) finish before the caller lets go of Redis.
     await engine.idle();

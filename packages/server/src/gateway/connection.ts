@@ -76,7 +76,11 @@ export class AgentConnection {
     this.socket.on('pong', () => {
       this.alive = true;
     });
-    this.socket.on('close', (code) => this.enqueue(() => this.onClose(code)));
+    this.socket.on('close', (code) =>
+      this.deps.registry.trackClosing(
+        new Promise<void>((resolve) => this.enqueue(() => this.onClose(code).finally(resolve))),
+      ),
+    );
     this.socket.on('error', (error) => this.log.warn({ err: error }, 'agent socket error'));
     const { helloTimeoutMs } = this.deps.config;
     this.timers.push(
