@@ -1,5 +1,6 @@
 import { canonicalBuild } from '@exrollout/core';
 import type { InventoryStore } from '../stores/inventory-store.js';
+import { noteChanges } from './change-notes.js';
 import { type JobData, jobIdFor } from './jobs.js';
 import type { ServerRun } from './model.js';
 import { recordOf } from './reads.js';
@@ -69,6 +70,7 @@ export async function applyResult(
     step,
     details: result.details,
   });
+  noteChanges(work, run.name, step, result.details);
   const next: ServerRun = { ...run, stepIndex: run.stepIndex + 1, ...(build ? { toBuild: build } : {}) };
   if (next.stepIndex < next.steps.length) await issueStep(work, next, inventory, store);
   else finishSucceeded(work, next, build);

@@ -1,5 +1,6 @@
 import type { FleetAgent } from '@exrollout/fleet-sim';
 import { expect } from 'vitest';
+import { CHANGE_NOTE_TYPES } from '../../src/engine/change-notes.js';
 import { events, type Operator, rollout, type TestRollout } from '../fleet-helpers.js';
 import { api } from '../helpers.js';
 
@@ -39,7 +40,12 @@ export async function buildsReported(server: Operator, name: string): Promise<st
 }
 
 // Notes of an agent dropping and coming back come and go with the faults a test injects; the steps must be whole.
-const CONNECTION_NOTES = new Set(['server.agent-disconnected', 'server.agent-reconnected']);
+// Notes beside the steps: a connection that came and went, what a step changed on the host.
+const CONNECTION_NOTES = new Set<string>([
+  'server.agent-disconnected',
+  'server.agent-reconnected',
+  ...CHANGE_NOTE_TYPES,
+]);
 
 /** One server's audit trail as `type:step` entries, in stream order, without the agent's connection notes. */
 export function trail(list: readonly AuditEvent[], server: string): string[] {
