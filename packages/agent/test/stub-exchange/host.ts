@@ -194,7 +194,7 @@ export function createStubHost(
     const nameResource = '{7a9e0a4e-0c5a-4d6e-9b1f-3f0c2b1a5e01}';
     registry.set('HKLM:\\Cluster', { ClusterName: cluster.name, ClusterNameResource: nameResource });
     registry.set('HKLM:\\Cluster\\Groups\\{1d2c3b4a-0000-4000-8000-000000000001}', {
-      Name: options.clusterGroupName ?? clusterGroupNameOf(clusterFile) ?? 'Cluster Group',
+      Name: options.clusterGroupName ?? readCluster(clusterFile).groupName ?? 'Cluster Group',
       Contains: ['{7a9e0a4e-0c5a-4d6e-9b1f-3f0c2b1a5e02}', nameResource],
     });
     registry.set('HKLM:\\Cluster\\Groups\\{1d2c3b4a-0000-4000-8000-000000000002}', {
@@ -320,8 +320,9 @@ function exchangeObjects(
     IsEdgeServer: list.includes('Edge'),
   });
   const cluster = server.cluster;
-  const cms = cluster ? (clusterCms(clusterFile) ?? cluster.cms ?? `${cluster.name}-CMS`) : undefined;
-  const nodes = cluster ? (clusterNodes(clusterFile) ?? [server.name]) : [];
+  const shared = readCluster(clusterFile);
+  const cms = cluster ? (shared.cms ?? cluster.cms ?? `${cluster.name}-CMS`) : undefined;
+  const nodes = cluster ? (shared.nodes ?? [server.name]) : [];
   const externalUrl = server.internetFacing ? 'https://mail.contoso.com/owa' : null;
   return {
     shellInstalled: !server.roles.includes('Edge'),
@@ -358,30 +359,13 @@ function exchangeObjects(
   };
 }
 
-function clusterCms(file: string | null): string | undefined {
-  if (!file) return undefined;
+/** What a shared cluster file already says (a node built after its peers reads the same cluster), if any. */
+function readCluster(file: string | null): { cms?: string; nodes?: string[]; groupName?: string } {
+  if (!file) return {};
   try {
-    return (JSON.parse(readFileSync(file, 'utf8')) as { cms: string }).cms;
+    return JSON.parse(readFileSync(file, 'utf8')) as { cms?: string; nodes?: string[]; groupName?: string };
   } catch {
-    return undefined;
-  }
-}
-
-function clusterGroupNameOf(file: string | null): string | undefined {
-  if (!file) return undefined;
-  try {
-    return (JSON.parse(readFileSync(file, 'utf8')) as { groupName?: string }).groupName;
-  } catch {
-    return undefined;
-  }
-}
-
-function clusterNodes(file: string | null): string[] | undefined {
-  if (!file) return undefined;
-  try {
-    return (JSON.parse(readFileSync(file, 'utf8')) as { nodes: string[] }).nodes;
-  } catch {
-    return undefined;
+    return {};
   }
 }
 

@@ -48,3 +48,29 @@ export function noteChanges(
       { step },
     );
 }
+
+// A server that needed its services started (or the KB 944752 remedy) succeeds all the same; the trail says why it
+// took longer, so that the operator can check the .exe.config files the remedy changed.
+/** Notes verify's remedy or the services it started: facts of the host, whether or not the build is confirmed. */
+export function noteServicesStarted(work: Work, name: string, details: Record<string, unknown>): void {
+  const started = Array.isArray(details.servicesStarted) ? details.servicesStarted.map(String) : [];
+  const remedied = details.remedyKb944752Applied === true;
+  if (!remedied && started.length === 0) return;
+  const services = started.join(', ') || 'Exchange services';
+  if (remedied)
+    work.event(
+      `agent:${name}`,
+      'server.remedied',
+      `${name}: ${services} did not start after the install (KB 944752): the remedy set generatePublisherEvidence to false in each service's .exe.config and they started`,
+      name,
+      { kb: '944752', servicesStarted: started },
+    );
+  else
+    work.event(
+      `agent:${name}`,
+      'server.services-started',
+      `${name}: ${services} were stopped after the install; verify started them`,
+      name,
+      { servicesStarted: started },
+    );
+}

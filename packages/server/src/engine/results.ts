@@ -1,6 +1,6 @@
 import { canonicalBuild } from '@exrollout/core';
 import type { InventoryStore } from '../stores/inventory-store.js';
-import { noteChanges } from './change-notes.js';
+import { noteChanges, noteServicesStarted } from './change-notes.js';
 import { type JobData, jobIdFor } from './jobs.js';
 import type { ServerRun } from './model.js';
 import { recordOf } from './reads.js';
@@ -75,31 +75,6 @@ export async function applyResult(
   if (next.stepIndex < next.steps.length) await issueStep(work, next, inventory, store);
   else finishSucceeded(work, next, build);
   return true;
-}
-
-// A server that needed its services started (or the KB 944752 remedy) succeeds all the same; the trail says why it
-// took longer, so that the operator can check the .exe.config files the remedy changed.
-function noteServicesStarted(work: Work, name: string, details: Record<string, unknown>): void {
-  const started = Array.isArray(details.servicesStarted) ? details.servicesStarted.map(String) : [];
-  const remedied = details.remedyKb944752Applied === true;
-  if (!remedied && started.length === 0) return;
-  const services = started.join(', ') || 'Exchange services';
-  if (remedied)
-    work.event(
-      `agent:${name}`,
-      'server.remedied',
-      `${name}: ${services} did not start after the install (KB 944752): the remedy set generatePublisherEvidence to false in each service's .exe.config and they started`,
-      name,
-      { kb: '944752', servicesStarted: started },
-    );
-  else
-    work.event(
-      `agent:${name}`,
-      'server.services-started',
-      `${name}: ${services} were stopped after the install; verify started them`,
-      name,
-      { servicesStarted: started },
-    );
 }
 
 /** Checks on an outstanding command: time it out, give up on an agent that stayed away, or redeliver it. */
