@@ -91,10 +91,12 @@ describe('network faults: no message changes state wrongly', () => {
     if (!reordered) throw new Error('no agent');
     let [id, steps] = ['', [] as string[]];
     reordered.script = async ({ agent, command, replies, result }: Turn) => {
-      const index = steps.indexOf(command.step);
-      const later = steps[index + 1];
+      // The restart nobody asked for is passed over: the next command after install is verify's.
+      const sent = steps.filter((step) => step !== 'restart');
+      const later = sent[sent.indexOf(command.step) + 1];
       if (later) {
-        agent.forge(forgedResult(commandIdOf(id, 'HUB01', index + 1, later), later as never, agent.now()));
+        const index = steps.indexOf(later);
+        agent.forge(forgedResult(commandIdOf(id, 'HUB01', index, later), later as never, agent.now()));
         expect((await agent.error()).payload.code).toBe('COMMAND_UNKNOWN');
       }
       // ACK first, as an agent must; everything after it arrives in the reverse order.
@@ -105,7 +107,7 @@ describe('network faults: no message changes state wrongly', () => {
     id = await startRollout(2, async (created) => {
       [id, steps] = [created, (await runOf(created, 'HUB01')).steps];
     });
-    await expectAsWithoutFaults(id, steps.length - 1);
+    await expectAsWithoutFaults(id, steps.filter((step) => step !== 'restart').length - 1);
   });
 
   it('results delivered after a reconnect: the current one once, old ones ignored, late frames on the old socket', async () => {
