@@ -37,7 +37,8 @@ function isAssertion(call: ts.CallExpression): boolean {
   for (;;) {
     if (ts.isCallExpression(callee)) {
       const inner = callee.expression;
-      const name = ts.isPropertyAccessExpression(inner) && ts.isIdentifier(inner.expression) ? inner : undefined;
+      const name =
+        ts.isPropertyAccessExpression(inner) && ts.isIdentifier(inner.expression) ? inner : undefined;
       if (ts.isIdentifier(inner) && inner.text === 'expect') checks = true;
       if (name && name.expression.getText() === 'expect' && ['soft', 'poll'].includes(name.name.text))
         checks = true;
@@ -83,7 +84,8 @@ function detachedBy(fn: ts.FunctionLikeDeclaration): string | undefined {
   const name = calleeName(call);
   if (name === undefined || !call.arguments.includes(fn as ts.Expression)) return undefined;
   if (DETACHED.has(name)) return `a ${name}() callback`;
-  if (CHAINED.has(name) && !isKept(chainTop(call))) return `a .${name}() callback whose promise is not awaited`;
+  if (CHAINED.has(name) && !isKept(chainTop(call)))
+    return `a .${name}() callback whose promise is not awaited`;
   return undefined;
 }
 

@@ -11,7 +11,9 @@ const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclud
   .filter((file) => /(^|\/)test\/|\.test\.ts$/.test(file) && !file.includes('node_modules/'));
 const found = files.flatMap((file) => findCallbackAssertions(file, readFileSync(file, 'utf8')));
 for (const entry of found)
-  process.stderr.write(`${entry.file}:${entry.line}: an assertion in ${entry.why}: the test cannot see it fail\n`);
+  process.stderr.write(
+    `${entry.file}:${entry.line}: an assertion in ${entry.why}: the test cannot see it fail\n`,
+  );
 if (found.length > 0) {
   process.stderr.write(`${found.length} assertion(s) the tests do not await\n`);
   process.exitCode = 1;
