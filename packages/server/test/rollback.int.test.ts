@@ -30,6 +30,21 @@ const liveBuild = async (name: string) => (await server.inventory.get(name))?.re
 const activeNodes = async () =>
   (await server.inventory.list()).filter((record) => record.report.cluster?.role === 'active');
 
+/**
+ * A cluster name whose nodes NAME-C, NAME-B, NAME-A a set of Redis lists in that order when added so: a small set
+ * keeps insertion order from Redis 7.2 on, and its hash order (with this Redis's seed) before that.
+ */
+async function clusterNameListedBackwards(test: TestServer): Promise<string> {
+  const probe = `${test.prefix}probe`;
+  for (let n = 1; n < 200; n++) {
+    const nodes = ['C', 'B', 'A'].map((node) => `scc${n}-${node.toLowerCase()}`);
+    await test.redis.del(probe);
+    await test.redis.sadd(probe, ...nodes);
+    if (JSON.stringify(await test.redis.smembers(probe)) === JSON.stringify(nodes)) return `SCC${n}`;
+  }
+  throw new Error('no cluster name whose nodes Redis lists backwards');
+}
+
 async function completedRollout(policy: Record<string, unknown> = {}): Promise<string> {
   const id = await createRollout(server, { approvalRequired: false, concurrency: 3, ...policy });
   await post(`/api/v1/rollouts/${id}/start`);
@@ -38,19 +53,28 @@ async function completedRollout(policy: Record<string, unknown> = {}): Promise<s
 
 describe('rolling back KB959241', () => {
   it('rolls a completed rollout of a mixed fleet back, waves in reverse, clusters node by node, every server to its old build', async () => {
+    const scc = await clusterNameListedBackwards(server);
+    const [A, B, C] = [`${scc}-A`, `${scc}-B`, `${scc}-C`];
     fleet = await fleetFor(server, {
       servers: [
         sim('CAS-EXT1', ['ClientAccess'], { internetFacing: true, owaCustomized: true }),
         sim('CAS-INT1', ['ClientAccess'], { build: '8.1.336.1' }),
         sim('HUB1', ['HubTransport'], { build: '8.1.291.2' }),
         ...cluster('CCR', 'CCR1', ['CCR1-A', 'CCR1-B']),
-        ...cluster('SCC', 'SCC1', ['SCC1-A', 'SCC1-B', 'SCC1-C']),
+        ...cluster('SCC', scc, [A, B, C]),
       ],
     });
     const before = new Map(
       await Promise.all(
         fleet.agents.map(async (agent) => [agent.name, await liveBuild(agent.name)] as const),
       ),
+    );
+    // Peers come in the order of Redis's set of the cluster's members: this order makes SCC-A hand its clustered
+    // mailbox server to SCC-C, and offers SCC-B (still on RU6 when SCC-C rolls back) as SCC-C's first peer.
+    await server.redis.del(`${server.prefix}cluster:${scc.toLowerCase()}`);
+    await server.redis.sadd(
+      `${server.prefix}cluster:${scc.toLowerCase()}`,
+      ...[C, B, A].map((n) => n.toLowerCase()),
     );
     const id = await completedRollout();
     await until(server, id, ['completed'], 30_000);
@@ -87,7 +111,7 @@ describe('rolling back KB959241', () => {
     const child = String(started.body.rollbackId);
     const list = await events(server, child);
     const spans = intervals(list);
-    const order = [['HUB1', 'CCR1-A', 'CCR1-B', 'SCC1-A', 'SCC1-B', 'SCC1-C'], ['CAS-INT1'], ['CAS-EXT1']];
+    const order = [['HUB1', 'CCR1-A', 'CCR1-B', A, B, C], ['CAS-INT1'], ['CAS-EXT1']];
     for (let wave = 1; wave < order.length; wave++)
       for (const later of order[wave] ?? [])
         for (const earlier of order[wave - 1] ?? [])
@@ -97,7 +121,7 @@ describe('rolling back KB959241', () => {
           ).toBe(true);
     for (const nodes of [
       ['CCR1-A', 'CCR1-B'],
-      ['SCC1-A', 'SCC1-B', 'SCC1-C'],
+      [A, B, C],
     ])
       expect(maxOverlap(nodes.map((n) => spans.get(n) ?? { start: 0, end: 0 }))).toBe(1);
     // The node that took the clustered mailbox server during the rollout moves it away before its own uninstall.
@@ -107,8 +131,9 @@ describe('rolling back KB959241', () => {
     expect(ccrB.indexOf('move-cms')).toBeLessThan(ccrB.indexOf('uninstall'));
     // Each clustered mailbox server moves once, onto a node already back on its old build: every move is an
     // outage of the cluster's mailboxes, and a second one would land it on a node still on RU6.
-    expect(moves.map((move) => move.cluster).sort()).toEqual(['CCR1', 'SCC1']);
+    expect(moves.map((move) => move.cluster).sort()).toEqual(['CCR1', scc].sort());
     expect(moves.find((move) => move.cluster === 'CCR1')).toMatchObject({ from: 'CCR1-B', to: 'CCR1-A' });
+    expect(moves.find((move) => move.cluster === scc)).toMatchObject({ from: C, to: A });
     for (const move of moves)
       expect(
         spans.get(move.to)?.end ?? Infinity,
