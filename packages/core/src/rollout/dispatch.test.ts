@@ -149,6 +149,36 @@ describe('decideDispatch', () => {
     });
   });
 
+  it('counts a server rolled back after a failed verification against the budget, and tolerates what it allows', () => {
+    expect(decideDispatch(snapshot([[s('A', 'rolled-back'), s('B')]]))).toMatchObject({ kind: 'halt' });
+    const byCount = { ...policy, failureBudget: { overall: { count: 1 } } };
+    expect(decideDispatch(snapshot([[s('A', 'failed'), s('B')]], { policy: byCount }))).toEqual({
+      kind: 'start',
+      servers: ['B'],
+    });
+    const byPercent = { ...policy, failureBudget: { overall: { percent: 50 } } };
+    expect(decideDispatch(snapshot([[s('A', 'failed'), s('B'), s('C')]], { policy: byPercent }))).toEqual({
+      kind: 'start',
+      servers: ['B', 'C'],
+    });
+  });
+
+  it('holds only a wave that has not started: once a server of it ran, the rest follow without a new gate', () => {
+    const started = [[s('A', 'succeeded')], [s('B', 'succeeded'), s('C')]];
+    expect(decideDispatch(snapshot(started, { currentWave: 1, approvedWave: 0 }))).toEqual({
+      kind: 'start',
+      servers: ['C'],
+    });
+  });
+
+  it('completes when the wave pointer is past the last wave, or there are no waves', () => {
+    expect(decideDispatch(snapshot([[s('A', 'succeeded')]], { currentWave: 1 }))).toEqual({
+      kind: 'complete',
+      failed: 0,
+    });
+    expect(decideDispatch(snapshot([]))).toEqual({ kind: 'complete', failed: 0 });
+  });
+
   it('waits for the maintenance window and says when it opens', () => {
     const window = { days: ['tue' as const], start: '22:00', end: '02:00', timeZone: 'Europe/Stockholm' };
     const outside = snapshot([[s('A')]], { policy: { ...policy, maintenanceWindows: [window] } });

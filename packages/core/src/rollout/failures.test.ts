@@ -42,3 +42,50 @@ describe('summariseFailures', () => {
     expect(nextStepFor('AGENT_ERR_DRIVER_TIMEOUT', ended)).toMatch(/^The agent failed unexpectedly/);
   });
 });
+
+// The codes docs/errors.md lists as a server's failure in a rollout: the agent's step codes and the engine's.
+const DOCUMENTED_FAILURES = [
+  'PRECHECK_POWERSHELL_VERSION',
+  'PRECHECK_NOT_ELEVATED',
+  'PACKAGE_MISSING',
+  'PACKAGE_HASH_MISMATCH',
+  'PACKAGE_WRONG_ARCHITECTURE',
+  'INSTALL_FAILED',
+  'SERVICES_NOT_STARTED',
+  'BUILD_MISMATCH',
+  'PATCH_NOT_INSTALLED',
+  'PATCH_CACHE_MISSING',
+  'CMS_MOVE_FAILED',
+  'REPLICATION_UNHEALTHY',
+  'CLUSTER_GROUP_MOVE_FAILED',
+  'IU_REMOVAL_FAILED',
+  'OWA_BACKUP_FAILED',
+  'OWA_RESTORE_FAILED',
+  'UNINSTALL_FAILED',
+  'INVALID_ARGUMENTS',
+  'AGENT_BUSY',
+  'EXCHANGE_NOT_FOUND',
+  'EXCHANGE_SHELL_UNAVAILABLE',
+  'STEP_CANCELLED',
+  'AGENT_OFFLINE',
+  'AGENT_LOST',
+  'STEP_TIMEOUT',
+  'CLUSTER_NO_UPDATED_NODE',
+  'CLUSTER_NO_PEER',
+  'PACKAGE_NOT_CONFIGURED',
+  'BUILD_UNCONFIRMED',
+  'RESULT_REFUSED',
+];
+
+describe('nextStepFor, for every documented failure', () => {
+  it('gives advice of its own, not the fallback for codes it does not know', () => {
+    const fixes = DOCUMENTED_FAILURES.map((code) => {
+      const next = nextStepFor(code, ended);
+      const fix = next.replace(/(; then .*)?\.$/, '');
+      expect(fix.length, code).toBeGreaterThan(25);
+      expect(next, code).not.toMatch(/^(Read each server's error message|The agent failed unexpectedly)/);
+      return fix;
+    });
+    expect(new Set(fixes).size).toBe(fixes.length);
+  });
+});
