@@ -89,3 +89,24 @@ describe('nextStepFor, for every documented failure', () => {
     expect(new Set(fixes).size).toBe(fixes.length);
   });
 });
+
+describe('nextStepFor, after the install', () => {
+  // The update may already be on these servers: running them again is not the next step, the text says what is.
+  it('says no more than its own advice for failures after the install, in a rollout that ended', () => {
+    for (const code of [
+      'SERVICES_NOT_STARTED',
+      'BUILD_MISMATCH',
+      'BUILD_UNCONFIRMED',
+      'STEP_TIMEOUT',
+      'AGENT_LOST',
+    ])
+      expect(nextStepFor(code, ended), code).not.toContain('; then include the servers in a new rollout');
+  });
+
+  it('still says to roll back again when a rollback fails after its uninstall, and treats SCRIPT_ERROR as the agent failing', () => {
+    expect(nextStepFor('BUILD_MISMATCH', { kind: 'rollback', ended: false })).toMatch(
+      /; then roll the servers back again from their rollout/,
+    );
+    expect(nextStepFor('SCRIPT_ERROR', ended)).toMatch(/^The agent failed unexpectedly: read its log/);
+  });
+});
