@@ -37,6 +37,15 @@ describe('maintenance windows', () => {
     expect(inside('2026-12-06T21:30:00Z')).toBe(false); // Sunday 22:30: Sunday is not listed
   });
 
+  it('keeps the minutes of a window that starts and ends off the hour', () => {
+    const lunch: MaintenanceWindow = { days: ['sat'], start: '11:30', end: '12:15', timeZone: zone };
+    const inside = (iso: string) => insideWindows([lunch], at(iso));
+    expect(inside('2026-12-05T10:29:00Z')).toBe(false); // 11:29 local
+    expect(inside('2026-12-05T10:30:00Z')).toBe(true); // 11:30
+    expect(inside('2026-12-05T11:14:00Z')).toBe(true); // 12:14
+    expect(inside('2026-12-05T11:15:00Z')).toBe(false); // 12:15
+  });
+
   it('is open any time without windows, and when any one of several windows is open', () => {
     expect(insideWindows([], at('2026-12-02T12:00:00Z'))).toBe(true);
     expect(insideWindows([saturdayDay, saturdayNight], at('2026-12-05T10:00:00Z'))).toBe(true);
