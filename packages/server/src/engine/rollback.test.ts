@@ -90,4 +90,49 @@ describe('the order of a rollback', () => {
     const none = runs.map((run) => ({ ...run, state: 'pending' as const }));
     expect(() => planRollback(PLAN, none, { kind: 'all' })).toThrow(ServerError);
   });
+
+  it('rolls back a server whose install ran and then failed, not one that failed before it', () => {
+    const mailbox = finished(PLAN).find((run) => run.name === 'HUB2');
+    if (!mailbox) throw new Error('no HUB2');
+    const install = mailbox.steps.indexOf('install');
+    const after = { ...mailbox, state: 'failed' as const, stepIndex: install + 1, toBuild: undefined };
+    const before = {
+      ...mailbox,
+      name: 'HUB1',
+      state: 'failed' as const,
+      stepIndex: install,
+      toBuild: undefined,
+    };
+    const part = planRollback(PLAN, [after, before], { kind: 'all' });
+    expect(part.runs.map((run) => run.name)).toEqual(['HUB2']);
+    expect(part.plan.waves.flatMap((wave) => wave.servers)).toEqual([
+      { name: 'HUB2', from: RU6, steps: ['uninstall', 'verify'] },
+    ]);
+    expect(part.plan).toMatchObject({ skipped: [], excluded: [] });
+  });
+
+  it('refuses to roll back one server that is unknown, was never updated, or is already back', () => {
+    const runs = finished(PLAN).map((run) =>
+      run.name === 'HUB2'
+        ? { ...run, state: 'skipped' as const }
+        : run.name === 'HUB1'
+          ? { ...run, state: 'rolled-back' as const }
+          : run,
+    );
+    const refusal = (name: string) => {
+      try {
+        planRollback(PLAN, runs, { kind: 'server', name });
+      } catch (error) {
+        return error instanceof ServerError ? [error.code, error.statusCode] : error;
+      }
+      return 'planned';
+    };
+    expect(refusal('NOPE')).toEqual(['SRV_ERR_NOT_FOUND', 404]);
+    expect(refusal('hub2')).toEqual(['SRV_ERR_NOTHING_TO_ROLL_BACK', 409]);
+    expect(refusal('HUB1')).toEqual(['SRV_ERR_NOTHING_TO_ROLL_BACK', 409]);
+    expect(refusal('mbx-n2')).toBe('planned');
+    expect(names(planRollback(PLAN, runs, { kind: 'server', name: 'mbx-n2' }).plan).flat()).toEqual([
+      'MBX-N2',
+    ]);
+  });
 });
