@@ -151,9 +151,10 @@ describe('AgentClient against a protocol peer', () => {
     const url = peer.url;
     await peer.close();
     const attempts: number[] = [];
+    const delays: number[] = [];
     client.on('reconnecting', ({ attempt, delayMs }) => {
       attempts.push(attempt);
-      expect(delayMs).toBeLessThan(40);
+      delays.push(delayMs);
     });
     client.start();
     await waitUntil(() => attempts.length >= 4);
@@ -162,6 +163,7 @@ describe('AgentClient against a protocol peer', () => {
     await sleep(150);
 
     expect(attempts.slice(0, 4)).toEqual([1, 2, 3, 4]);
+    expect(delays.filter((delay) => delay >= 40)).toEqual([]);
     expect(attempts.length).toBe(seen);
     expect(client.url).toBe(`${url.replace('http', 'ws')}/agent/v1`);
   });

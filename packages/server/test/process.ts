@@ -45,7 +45,11 @@ export async function startServerProcess(env: NodeJS.ProcessEnv, instanceId: str
   let stderr = '';
   child.stderr?.on('data', (chunk) => (stderr += String(chunk)));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in 10 s: ${stderr}`)), 10_000);
+    // A server that never says it listens is killed, so that a failed start leaves no process behind.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start in 10 s: ${stderr}`));
+    }, 10_000);
     createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
       const entry = parseLine(line);
       logs.push(entry);

@@ -27,6 +27,23 @@ afterEach(async () => {
 const post = (path: string, body: unknown = {}, token = server.admin) =>
   api(server, 'POST', path, token, body);
 const liveBuild = async (name: string) => (await server.inventory.get(name))?.report.build;
+const activeNodes = async () =>
+  (await server.inventory.list()).filter((record) => record.report.cluster?.role === 'active');
+
+/**
+ * A cluster name whose nodes NAME-C, NAME-B, NAME-A a set of Redis lists in that order when added so: a small set
+ * keeps insertion order from Redis 7.2 on, and its hash order (with this Redis's seed) before that.
+ */
+async function clusterNameListedBackwards(test: TestServer): Promise<string> {
+  const probe = `${test.prefix}probe`;
+  for (let n = 1; n < 200; n++) {
+    const nodes = ['C', 'B', 'A'].map((node) => `scc${n}-${node.toLowerCase()}`);
+    await test.redis.del(probe);
+    await test.redis.sadd(probe, ...nodes);
+    if (JSON.stringify(await test.redis.smembers(probe)) === JSON.stringify(nodes)) return `SCC${n}`;
+  }
+  throw new Error('no cluster name whose nodes Redis lists backwards');
+}
 
 async function completedRollout(policy: Record<string, unknown> = {}): Promise<string> {
   const id = await createRollout(server, { approvalRequired: false, concurrency: 3, ...policy });
@@ -36,13 +53,15 @@ async function completedRollout(policy: Record<string, unknown> = {}): Promise<s
 
 describe('rolling back KB959241', () => {
   it('rolls a completed rollout of a mixed fleet back, waves in reverse, clusters node by node, every server to its old build', async () => {
+    const scc = await clusterNameListedBackwards(server);
+    const [A, B, C] = [`${scc}-A`, `${scc}-B`, `${scc}-C`];
     fleet = await fleetFor(server, {
       servers: [
         sim('CAS-EXT1', ['ClientAccess'], { internetFacing: true, owaCustomized: true }),
         sim('CAS-INT1', ['ClientAccess'], { build: '8.1.336.1' }),
         sim('HUB1', ['HubTransport'], { build: '8.1.291.2' }),
         ...cluster('CCR', 'CCR1', ['CCR1-A', 'CCR1-B']),
-        ...cluster('SCC', 'SCC1', ['SCC1-A', 'SCC1-B', 'SCC1-C']),
+        ...cluster('SCC', scc, [A, B, C]),
       ],
     });
     const before = new Map(
@@ -50,8 +69,28 @@ describe('rolling back KB959241', () => {
         fleet.agents.map(async (agent) => [agent.name, await liveBuild(agent.name)] as const),
       ),
     );
+    // Peers come in the order of Redis's set of the cluster's members: this order makes SCC-A hand its clustered
+    // mailbox server to SCC-C, and offers SCC-B (still on RU6 when SCC-C rolls back) as SCC-C's first peer.
+    await server.redis.del(`${server.prefix}cluster:${scc.toLowerCase()}`);
+    await server.redis.sadd(
+      `${server.prefix}cluster:${scc.toLowerCase()}`,
+      ...[C, B, A].map((n) => n.toLowerCase()),
+    );
     const id = await completedRollout();
     await until(server, id, ['completed'], 30_000);
+    // What each cluster's clustered mailbox server did during the rollback, as the simulated hosts saw it.
+    const moves: { cluster: string; from: string; to: string }[] = [];
+    for (const agent of fleet.agents)
+      agent.driver.clusterEvents.on('cms-moved', ({ cluster, from, to }) =>
+        moves.push({ cluster, from, to }),
+      );
+    // The rollout can complete before the node that took a clustered mailbox server last has reported it; a
+    // rollback started in that moment reads that node as passive (see docs/testing.md, known gaps).
+    await eventually(
+      async () => (await activeNodes()).length === 2,
+      8000,
+      'each cluster reports its active node',
+    );
     const operator = String((await post('/api/v1/tokens', { name: 'ops', role: 'operator' })).body.token);
     expect(
       (await post(`/api/v1/rollouts/${id}/rollback`, { reason: 'OWA logons fail' }, operator)).status,
@@ -72,7 +111,7 @@ describe('rolling back KB959241', () => {
     const child = String(started.body.rollbackId);
     const list = await events(server, child);
     const spans = intervals(list);
-    const order = [['HUB1', 'CCR1-A', 'CCR1-B', 'SCC1-A', 'SCC1-B', 'SCC1-C'], ['CAS-INT1'], ['CAS-EXT1']];
+    const order = [['HUB1', 'CCR1-A', 'CCR1-B', A, B, C], ['CAS-INT1'], ['CAS-EXT1']];
     for (let wave = 1; wave < order.length; wave++)
       for (const later of order[wave] ?? [])
         for (const earlier of order[wave - 1] ?? [])
@@ -82,7 +121,7 @@ describe('rolling back KB959241', () => {
           ).toBe(true);
     for (const nodes of [
       ['CCR1-A', 'CCR1-B'],
-      ['SCC1-A', 'SCC1-B', 'SCC1-C'],
+      [A, B, C],
     ])
       expect(maxOverlap(nodes.map((n) => spans.get(n) ?? { start: 0, end: 0 }))).toBe(1);
     // The node that took the clustered mailbox server during the rollout moves it away before its own uninstall.
@@ -90,6 +129,16 @@ describe('rolling back KB959241', () => {
       .filter((e) => e.server === 'CCR1-B' && e.type === 'server.step-succeeded')
       .map((e) => e.data?.step);
     expect(ccrB.indexOf('move-cms')).toBeLessThan(ccrB.indexOf('uninstall'));
+    // Each clustered mailbox server moves once, onto a node already back on its old build: every move is an
+    // outage of the cluster's mailboxes, and a second one would land it on a node still on RU6.
+    expect(moves.map((move) => move.cluster).sort()).toEqual(['CCR1', scc].sort());
+    expect(moves.find((move) => move.cluster === 'CCR1')).toMatchObject({ from: 'CCR1-B', to: 'CCR1-A' });
+    expect(moves.find((move) => move.cluster === scc)).toMatchObject({ from: C, to: A });
+    for (const move of moves)
+      expect(
+        spans.get(move.to)?.end ?? Infinity,
+        `${move.to} rolled back before it took the CMS`,
+      ).toBeLessThanOrEqual(spans.get(move.from)?.start ?? 0);
     expect((await api(server, 'GET', `/api/v1/rollouts/${id}/events`, server.admin)).body.events).toEqual(
       expect.arrayContaining([
         expect.objectContaining({

@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type DispatchServer, type DispatchSnapshot, decideDispatch } from './dispatch.js';
-import type { ServerState } from './states.js';
+import { SERVER_STATES, type ServerState } from './states.js';
 
 const policy: DispatchSnapshot['policy'] = {
   concurrency: 2,
@@ -88,6 +89,48 @@ describe('decideDispatch', () => {
     });
   });
 
+  // A node retried by the operator comes before the node that ran meanwhile: plan order alone does not stop it, so
+  // both nodes of one cluster would be out of service at once (the clustered mailbox server down).
+  it('starts no node of a cluster while another node of it runs, wherever the running one sits in the wave', () => {
+    const retried = [s('N2', 'pending', 'CLU'), s('N1', 'running', 'CLU'), s('HUB')];
+    expect(decideDispatch(snapshot([retried], { policy: { ...policy, concurrency: 3 } }))).toEqual({
+      kind: 'start',
+      servers: ['HUB'],
+    });
+    const twoClusters = [s('A2', 'pending', 'CLA'), s('A1', 'pending', 'CLA'), s('B2', 'pending', 'CLB')];
+    expect(decideDispatch(snapshot([twoClusters], { policy: { ...policy, concurrency: 3 } }))).toEqual({
+      kind: 'start',
+      servers: ['A2', 'B2'],
+    });
+  });
+
+  it('whatever the wave, starts only pending servers, within the free slots, one node per cluster at most', () => {
+    const server = fc.record({
+      state: fc.constantFrom(...SERVER_STATES),
+      cluster: fc.option(fc.constantFrom('CLA', 'CLB', 'CLC'), { nil: undefined }),
+    });
+    const wave = fc
+      .array(server, { minLength: 1, maxLength: 12 })
+      .map((list) => list.map((entry, i) => s(`S${i}`, entry.state, entry.cluster)));
+    fc.assert(
+      fc.property(wave, fc.integer({ min: 1, max: 6 }), (servers, concurrency) => {
+        const lenient = { ...policy, concurrency, failureBudget: {} };
+        const decision = decideDispatch(snapshot([servers], { policy: lenient }));
+        if (decision.kind !== 'start') return;
+        const byName = new Map(servers.map((entry) => [entry.name, entry]));
+        const started = decision.servers.map((name) => byName.get(name));
+        const running = servers.filter((entry) => entry.state === 'running');
+        expect(started.every((entry) => entry?.state === 'pending')).toBe(true);
+        expect(started.length).toBeLessThanOrEqual(concurrency - running.length);
+        const busy = new Set(running.map((entry) => entry.cluster).filter(Boolean));
+        const clusters = started.map((entry) => entry?.cluster).filter((name) => name !== undefined);
+        expect(clusters.filter((name) => busy.has(name))).toEqual([]);
+        expect(new Set(clusters).size).toBe(clusters.length);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('halts when a failure budget is spent, by count or by percent', () => {
     expect(decideDispatch(snapshot([[s('A', 'failed'), s('B')]]))).toEqual({
       kind: 'halt',
@@ -104,6 +147,36 @@ describe('decideDispatch', () => {
       kind: 'halt',
       reason: expect.stringContaining('2 of 5 failed (40.0%), 20% tolerated'),
     });
+  });
+
+  it('counts a server rolled back after a failed verification against the budget, and tolerates what it allows', () => {
+    expect(decideDispatch(snapshot([[s('A', 'rolled-back'), s('B')]]))).toMatchObject({ kind: 'halt' });
+    const byCount = { ...policy, failureBudget: { overall: { count: 1 } } };
+    expect(decideDispatch(snapshot([[s('A', 'failed'), s('B')]], { policy: byCount }))).toEqual({
+      kind: 'start',
+      servers: ['B'],
+    });
+    const byPercent = { ...policy, failureBudget: { overall: { percent: 50 } } };
+    expect(decideDispatch(snapshot([[s('A', 'failed'), s('B'), s('C')]], { policy: byPercent }))).toEqual({
+      kind: 'start',
+      servers: ['B', 'C'],
+    });
+  });
+
+  it('holds only a wave that has not started: once a server of it ran, the rest follow without a new gate', () => {
+    const started = [[s('A', 'succeeded')], [s('B', 'succeeded'), s('C')]];
+    expect(decideDispatch(snapshot(started, { currentWave: 1, approvedWave: 0 }))).toEqual({
+      kind: 'start',
+      servers: ['C'],
+    });
+  });
+
+  it('completes when the wave pointer is past the last wave, or there are no waves', () => {
+    expect(decideDispatch(snapshot([[s('A', 'succeeded')]], { currentWave: 1 }))).toEqual({
+      kind: 'complete',
+      failed: 0,
+    });
+    expect(decideDispatch(snapshot([]))).toEqual({ kind: 'complete', failed: 0 });
   });
 
   it('waits for the maintenance window and says when it opens', () => {

@@ -178,7 +178,9 @@ export function finishUnfit(work: Work, run: ServerRun, unfit: Unfit): void {
 }
 
 // A node this rollout updated reports its new build a moment later; the rollout's own record is already sure.
+// Within a rollback, a node "updated" is one already rolled back: the one to hand a clustered mailbox server to.
 async function updatedNodes(work: Work, store: RolloutStore, cluster: string): Promise<Set<string>> {
+  const done = work.meta.kind === 'rollback' ? 'rolled-back' : 'succeeded';
   const names = work.plan.waves.flatMap((wave) =>
     wave.servers.filter((s) => s.cluster?.toLowerCase() === cluster.toLowerCase()).map((s) => s.name),
   );
@@ -188,7 +190,7 @@ async function updatedNodes(work: Work, store: RolloutStore, cluster: string): P
   );
   return new Set(
     runs
-      .filter((run) => run?.state === 'succeeded' && !run.restartPending)
+      .filter((run) => run?.state === done && !run.restartPending)
       .map((run) => run?.name.toLowerCase() ?? ''),
   );
 }

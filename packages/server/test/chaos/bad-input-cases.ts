@@ -1,9 +1,8 @@
+import { readFileSync } from 'node:fs';
 import {
   type AgentMessageType,
-  AgentToServerMessages,
   computerNameProblem,
   type InventoryServer,
-  RolloutPolicy,
   STEP_NAMES,
   WAVE_NAMES,
 } from '@exrollout/core';
@@ -191,12 +190,6 @@ export const ROUTE_CASES: Readonly<Record<string, RouteCase>> = {
   },
 };
 
-/** The schema the fuzzer judges a route's body by: the route's own, with the policy the engine checks filled in. */
-export function judgedSchema(route: string, schema: JsonSchema): JsonSchema {
-  if (route !== 'POST /api/v1/rollouts') return schema;
-  return { ...schema, properties: { ...schema.properties, policy: RolloutPolicy as unknown as JsonSchema } };
-}
-
 /** The inventory record the fuzzed agent reports. */
 export const FUZZ_SERVER: InventoryServer = {
   name: FUZZ_NAME,
@@ -254,10 +247,15 @@ export const VALID_MESSAGES: Readonly<Record<AgentMessageType, Json>> = {
   },
 };
 
-/** The message catalog, as JSON Schema for the fuzzer. */
-export const MESSAGE_SCHEMAS = AgentToServerMessages as unknown as Readonly<
-  Record<AgentMessageType, JsonSchema>
->;
+/**
+ * The message catalog as documented (docs/protocol.schema.json), the fuzzer's judge of which messages are valid:
+ * read from the docs, not from the decoder under test, so a decoder or schema that is too lax gets found.
+ */
+export const MESSAGE_SCHEMAS = (
+  JSON.parse(readFileSync(new URL('../../../../docs/protocol.schema.json', import.meta.url), 'utf8')) as {
+    agentToServer: Record<AgentMessageType, JsonSchema>;
+  }
+).agentToServer;
 
 const commandId = fc.stringMatching(/^[A-Za-z0-9:_-]{1,128}$/);
 const step = fc.constantFrom(...STEP_NAMES);
