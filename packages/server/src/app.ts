@@ -18,6 +18,7 @@ import { gatewayPlugin } from './gateway/plugin.js';
 import { ConnectionRegistry } from './gateway/registry.js';
 import { type Logger, serverLogger } from './logger.js';
 import { openApi } from './openapi.js';
+import { readinessRoute } from './readiness.js';
 import { redisKeys } from './redis-keys.js';
 import { adminRoutes } from './routes/admin.js';
 import { dashboardRoutes } from './routes/dashboard.js';
@@ -126,6 +127,12 @@ export async function buildServer(deps: AppDeps): Promise<ExrolloutServer> {
     instance: config.instanceId,
     agents: connections.size,
   }));
+  readinessRoute(app, {
+    redis,
+    key: keys.instanceReady(config.instanceId),
+    instanceId: config.instanceId,
+    timeoutMs: READINESS_TIMEOUT_MS,
+  });
 
   const sweeper = startSweeper(inventory, config, logger.child({ component: 'liveness' }));
   app.addHook('preClose', async () => {
@@ -144,6 +151,9 @@ export async function buildServer(deps: AppDeps): Promise<ExrolloutServer> {
   });
   return { app, inventory, tokens, connections, engine };
 }
+
+/** How long the readiness check's write to Redis may take. */
+const READINESS_TIMEOUT_MS = 1000;
 
 /** How long a client has to send a whole request, body included (a body is at most 1 MiB). */
 const REQUEST_TIMEOUT_MS = 30_000;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from './config.js';
+import { loadConfig, sentinelAddresses } from './config.js';
 
 describe('loadConfig', () => {
   it('uses safe defaults and freezes the result', () => {
@@ -49,6 +49,27 @@ describe('loadConfig', () => {
         ],
       }),
     );
+  });
+
+  it('takes Sentinels with a master name, and refuses one without the other or an address without a port', () => {
+    const config = loadConfig({
+      EXR_REDIS_SENTINELS: '10.0.0.1:26379, sentinel-b:26379,[::1]:26380',
+      EXR_REDIS_MASTER_NAME: 'exr-primary',
+    });
+    expect(sentinelAddresses(config)).toEqual([
+      { host: '10.0.0.1', port: 26379 },
+      { host: 'sentinel-b', port: 26379 },
+      { host: '::1', port: 26380 },
+    ]);
+    expect(sentinelAddresses(loadConfig({}))).toEqual([]);
+    expect(() => loadConfig({ EXR_REDIS_SENTINELS: '10.0.0.1:26379' })).toThrow(
+      expect.objectContaining({
+        problems: ['EXR_REDIS_SENTINELS and EXR_REDIS_MASTER_NAME: set both for Sentinel, or neither'],
+      }),
+    );
+    expect(() =>
+      loadConfig({ EXR_REDIS_SENTINELS: '10.0.0.1', EXR_REDIS_MASTER_NAME: 'exr-primary' }),
+    ).toThrow(expect.objectContaining({ problems: ['EXR_REDIS_SENTINELS: "10.0.0.1" is not host:port'] }));
   });
 
   it('limits failed authentications by default, and refuses limits that make no sense', () => {

@@ -12,6 +12,15 @@ export const ServerConfig = Type.Object({
   port: Type.Integer({ minimum: 0, maximum: 65535 }),
   /** Redis connection URL. @default redis://127.0.0.1:6379 */
   redisUrl: Type.String({ pattern: '^rediss?://' }),
+  /**
+   * Redis Sentinels (host:port, comma-separated) that name the primary; with them, REDIS_URL gives only the
+   * password and database, and every connection follows a failover. @default none
+   */
+  redisSentinels: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 1000, pattern: '^[A-Za-z0-9.:\\[\\]_, -]+$' }),
+  ),
+  /** The Sentinel master name of the primary; required with redisSentinels. */
+  redisMasterName: Type.Optional(Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9._-]+$' })),
   /** Prefix of every Redis key, so that several deployments or tests share one Redis. @default exr: */
   redisPrefix: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9:_.-]+$' }),
   /** TLS certificate and key files (PEM); both or neither. */
@@ -48,6 +57,11 @@ export const ServerConfig = Type.Object({
   authBlockSeconds: Type.Integer({ minimum: 1, maximum: 86_400 }),
   /** Proxies (addresses or CIDRs, comma-separated) whose X-Forwarded-For names the client. @default none */
   trustProxy: Type.Optional(Type.String({ minLength: 1, maxLength: 1000, pattern: '^[0-9A-Fa-f.:/, ]+$' })),
+  /**
+   * How long a stopping instance waits for its work to finish before it exits anyway (as while Redis is down).
+   * @default 10000
+   */
+  shutdownTimeoutMs: Type.Integer({ minimum: 100, maximum: 600_000 }),
   /** pino log level. @default info */
   logLevel: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   /** This instance's id in logs and in Redis. @default <hostname>-<pid>-<random> */
@@ -59,6 +73,8 @@ const ENV = {
   host: 'EXR_HOST',
   port: 'EXR_PORT',
   redisUrl: 'REDIS_URL',
+  redisSentinels: 'EXR_REDIS_SENTINELS',
+  redisMasterName: 'EXR_REDIS_MASTER_NAME',
   redisPrefix: 'EXR_REDIS_PREFIX',
   tlsCertFile: 'EXR_TLS_CERT',
   tlsKeyFile: 'EXR_TLS_KEY',
@@ -76,6 +92,7 @@ const ENV = {
   authFailureWindowSeconds: 'EXR_AUTH_FAILURE_WINDOW_SECONDS',
   authBlockSeconds: 'EXR_AUTH_BLOCK_SECONDS',
   trustProxy: 'EXR_TRUST_PROXY',
+  shutdownTimeoutMs: 'EXR_SHUTDOWN_TIMEOUT_MS',
   logLevel: 'EXR_LOG_LEVEL',
   instanceId: 'EXR_INSTANCE_ID',
 } as const satisfies Record<keyof ServerConfig, string>;
@@ -95,6 +112,7 @@ const NUMERIC = new Set<keyof ServerConfig>([
   'authFailureLimit',
   'authFailureWindowSeconds',
   'authBlockSeconds',
+  'shutdownTimeoutMs',
 ]);
 
 /** The environment variable that sets each config field, for docs and error messages. */
@@ -123,6 +141,7 @@ export function loadConfig(
     authFailureLimit: 20,
     authFailureWindowSeconds: 300,
     authBlockSeconds: 900,
+    shutdownTimeoutMs: 10_000,
     logLevel: 'info',
     instanceId: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
   };
@@ -152,5 +171,33 @@ function crossFieldProblems(config: ServerConfig): string[] {
     problems.push(
       `${ENV.offlineAfterMs} (${config.offlineAfterMs}) must be greater than ${ENV.heartbeatIntervalMs} (${config.heartbeatIntervalMs})`,
     );
+  if ((config.redisSentinels === undefined) !== (config.redisMasterName === undefined))
+    problems.push(`${ENV.redisSentinels} and ${ENV.redisMasterName}: set both for Sentinel, or neither`);
+  if (config.redisSentinels !== undefined)
+    for (const address of config.redisSentinels.split(',').map((part) => part.trim()))
+      if (parseHostPort(address) === undefined)
+        problems.push(`${ENV.redisSentinels}: ${JSON.stringify(address)} is not host:port`);
   return problems;
+}
+
+/** A Sentinel's address. */
+export interface HostPort {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** The Sentinels of a configuration (empty without Sentinel); each was checked by loadConfig. */
+export function sentinelAddresses(config: Pick<ServerConfig, 'redisSentinels'>): HostPort[] {
+  if (config.redisSentinels === undefined) return [];
+  return config.redisSentinels
+    .split(',')
+    .map((part) => parseHostPort(part.trim()))
+    .filter((address): address is HostPort => address !== undefined);
+}
+
+function parseHostPort(text: string): HostPort | undefined {
+  const match = /^(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9._-]+)):(\d{1,5})$/.exec(text);
+  const port = Number(match?.[3]);
+  if (!match || port < 1 || port > 65535) return undefined;
+  return { host: (match[1] ?? match[2]) as string, port };
 }

@@ -45,6 +45,8 @@ export interface RedisKeys {
   agentCommand(name: string): string;
   /** Prefix of the BullMQ queues. */
   readonly queuePrefix: string;
+  /** String with a 10 s TTL: written by an instance's readiness check, to prove that Redis takes writes. */
+  instanceReady(instance: string): string;
 }
 
 /** Builds the key set for a prefix such as `exr:`. */
@@ -57,6 +59,7 @@ export function redisKeys(prefix: string): RedisKeys {
     history: (name: string) => `${prefix}history:${lower(name)}`,
     internetFacingPins: `${prefix}pins:internet-facing`,
     lastSeen: `${prefix}lastseen`,
+    instanceReady: (instance: string) => `${prefix}ready:${instance}`,
     enrolToken: (hash: string) => `${prefix}enrol:${hash}`,
     agent: (name: string) => `${prefix}agent:${lower(name)}`,
     agents: `${prefix}agents`,
