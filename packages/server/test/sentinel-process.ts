@@ -42,7 +42,17 @@ export async function startSentinelSet(): Promise<SentinelSet> {
       [primary, []],
       [replica, ['--replicaof', '127.0.0.1', String(primary)]],
     ] as const) {
-      const child = spawnRedis(['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...extra]);
+      const child = spawnRedis([
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--dir',
+        dir,
+        ...extra,
+      ]);
       children.push(child);
       nodes.set(port, child);
       await waitAnswers(port);
