@@ -18,6 +18,7 @@ import { gatewayPlugin } from './gateway/plugin.js';
 import { ConnectionRegistry } from './gateway/registry.js';
 import { type Logger, serverLogger } from './logger.js';
 import { openApi } from './openapi.js';
+import { acceptProxyProtocol } from './proxy-listener.js';
 import { readinessRoute } from './readiness.js';
 import { redisKeys } from './redis-keys.js';
 import { adminRoutes } from './routes/admin.js';
@@ -68,6 +69,12 @@ export async function buildServer(deps: AppDeps): Promise<ExrolloutServer> {
         }
       : { http: sockets }),
   }) as unknown as FastifyInstance;
+  if (config.proxyProtocolFrom)
+    acceptProxyProtocol(app.server, {
+      from: config.proxyProtocolFrom,
+      timeoutMs: config.helloTimeoutMs,
+      logger: logger.child({ component: 'proxy-protocol' }),
+    });
   const keys = redisKeys(config.redisPrefix);
   const inventory = new InventoryStore(redis, keys);
   const tokens = new TokenStore(redis, keys);

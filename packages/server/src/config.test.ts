@@ -72,6 +72,20 @@ describe('loadConfig', () => {
     ).toThrow(expect.objectContaining({ problems: ['EXR_REDIS_SENTINELS: "10.0.0.1" is not host:port'] }));
   });
 
+  it('takes the balancers that send the PROXY protocol as addresses or CIDRs, and refuses anything else', () => {
+    expect(loadConfig({ EXR_PROXY_PROTOCOL_FROM: '10.0.0.7, 10.1.0.0/16,fd00::/8' }).proxyProtocolFrom).toBe(
+      '10.0.0.7, 10.1.0.0/16,fd00::/8',
+    );
+    expect(() => loadConfig({ EXR_PROXY_PROTOCOL_FROM: '10.0.0.0/33,10.0.0' })).toThrow(
+      expect.objectContaining({
+        problems: [
+          'EXR_PROXY_PROTOCOL_FROM: "10.0.0.0/33" is not an address or CIDR',
+          'EXR_PROXY_PROTOCOL_FROM: "10.0.0" is not an address or CIDR',
+        ],
+      }),
+    );
+  });
+
   it('limits failed authentications by default, and refuses limits that make no sense', () => {
     expect(loadConfig({})).toMatchObject({
       authFailureLimit: 20,

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { hostname } from 'node:os';
 import { formatPath, schemaIssues } from '@exrollout/core';
 import Type, { type Static } from 'typebox';
@@ -62,6 +63,13 @@ export const ServerConfig = Type.Object({
    * @default 10000
    */
   shutdownTimeoutMs: Type.Integer({ minimum: 100, maximum: 600_000 }),
+  /**
+   * Balancers (addresses or CIDRs, comma-separated) whose connections begin with a PROXY protocol header (v1 or
+   * v2) naming the client; their connections without one are closed. @default none
+   */
+  proxyProtocolFrom: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 1000, pattern: '^[0-9A-Fa-f.:/, ]+$' }),
+  ),
   /** pino log level. @default info */
   logLevel: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   /** This instance's id in logs and in Redis. @default <hostname>-<pid>-<random> */
@@ -93,6 +101,7 @@ const ENV = {
   authBlockSeconds: 'EXR_AUTH_BLOCK_SECONDS',
   trustProxy: 'EXR_TRUST_PROXY',
   shutdownTimeoutMs: 'EXR_SHUTDOWN_TIMEOUT_MS',
+  proxyProtocolFrom: 'EXR_PROXY_PROTOCOL_FROM',
   logLevel: 'EXR_LOG_LEVEL',
   instanceId: 'EXR_INSTANCE_ID',
 } as const satisfies Record<keyof ServerConfig, string>;
@@ -177,7 +186,19 @@ function crossFieldProblems(config: ServerConfig): string[] {
     for (const address of config.redisSentinels.split(',').map((part) => part.trim()))
       if (parseHostPort(address) === undefined)
         problems.push(`${ENV.redisSentinels}: ${JSON.stringify(address)} is not host:port`);
+  if (config.proxyProtocolFrom !== undefined)
+    for (const entry of config.proxyProtocolFrom.split(',').map((part) => part.trim()))
+      if (!addressOrCidr(entry))
+        problems.push(`${ENV.proxyProtocolFrom}: ${JSON.stringify(entry)} is not an address or CIDR`);
   return problems;
+}
+
+function addressOrCidr(entry: string): boolean {
+  const [address = '', bits, extra] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || extra !== undefined) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
 }
 
 /** A Sentinel's address. */
