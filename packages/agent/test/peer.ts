@@ -37,6 +37,10 @@ export interface Peer {
   accept(credential: string, name: string): void;
   /** Makes the gateway refuse a credential at the handshake. */
   revoke(credential: string): void;
+  /** Refuses the next `times` upgrades with 429 and `Retry-After: seconds`, as the server's login limiter does. */
+  rateLimit(seconds: number, times: number): void;
+  /** When each upgrade request arrived (ms since the epoch), refused ones included. */
+  readonly upgrades: number[];
   /** Closes every open connection with a code. */
   closeAll(code: number, reason?: string): void;
   /** Sends a raw frame on every open connection. */
@@ -59,12 +63,22 @@ export async function startPeer(options: PeerOptions = {}): Promise<Peer> {
   const connections: PeerConnection[] = [];
   const messages: AgentMessage[] = [];
   let refused = 0;
+  let limited = { seconds: 0, times: 0 };
+  const upgrades: number[] = [];
   const wss = new WebSocketServer({ noServer: true });
   const http: Server = createServer((request, response) => {
     void handleEnrol(request, response, { tokens, credentials, accepted });
   });
   http.on('upgrade', (request, socket, head) => {
     const credential = (request.headers.authorization ?? '').replace(/^Bearer /, '');
+    upgrades.push(Date.now());
+    if (limited.times > 0) {
+      limited.times -= 1;
+      socket.end(
+        `HTTP/1.1 429 Too Many Requests\r\nRetry-After: ${limited.seconds}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
+      );
+      return;
+    }
     if (request.url !== '/agent/v1' || !accepted.has(credential)) {
       refused += 1;
       socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
@@ -98,6 +112,10 @@ export async function startPeer(options: PeerOptions = {}): Promise<Peer> {
     },
     accept: (credential, name) => accepted.set(credential, name),
     revoke: (credential) => accepted.delete(credential),
+    rateLimit: (seconds, times) => {
+      limited = { seconds, times };
+    },
+    upgrades,
     closeAll: (code, reason) => {
       for (const c of open()) c.socket.close(code, reason);
     },

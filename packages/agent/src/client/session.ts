@@ -24,6 +24,8 @@ export interface SessionEnd {
   readonly reason: string;
   /** Set when the server refused the WebSocket upgrade with an HTTP answer (e.g. 401). */
   readonly handshakeStatus?: number;
+  /** How long the refusal's Retry-After asks the agent to wait (a 429 or 503), in milliseconds. */
+  readonly retryAfterMs?: number;
   /** How long the connection stayed open, in milliseconds; 0 if it never opened. */
   readonly upMs: number;
   /** Whether the socket ever opened. */
@@ -66,6 +68,7 @@ export class Session {
   #resolveEnded: () => void = () => {};
   #openedAt: number | undefined;
   #handshakeStatus: number | undefined;
+  #retryAfterMs: number | undefined;
   #error: string | undefined;
   #over = false;
 
@@ -141,6 +144,7 @@ export class Session {
 
   #refused(response: IncomingMessage): void {
     this.#handshakeStatus = response.statusCode;
+    this.#retryAfterMs = retryAfterMs(response.headers['retry-after'], Date.now());
     response.resume();
     // With a listener on 'unexpected-response', ws leaves aborting the handshake to us.
     this.#socket.terminate();
@@ -212,6 +216,7 @@ export class Session {
       opened,
       upMs: opened ? Date.now() - (this.#openedAt ?? 0) : 0,
       ...(this.#handshakeStatus === undefined ? {} : { handshakeStatus: this.#handshakeStatus }),
+      ...(this.#retryAfterMs === undefined ? {} : { retryAfterMs: this.#retryAfterMs }),
       ...(this.#error === undefined ? {} : { error: this.#error }),
     });
     this.#resolveEnded();
@@ -233,6 +238,18 @@ export class Session {
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
   }
+}
+
+/** The longest Retry-After the agent honours: a wrong header must not silence it for days. */
+export const MAX_RETRY_AFTER_MS = 3_600_000;
+
+/** A Retry-After header (seconds, or an HTTP date) as milliseconds from `now`, at most an hour; undefined if absent or bad. @internal */
+export function retryAfterMs(header: string | undefined, now: number): number | undefined {
+  if (header === undefined) return undefined;
+  const text = header.trim();
+  const ms = /^\d+$/.test(text) ? Number(text) * 1000 : Date.parse(text) - now;
+  if (!Number.isFinite(ms)) return undefined;
+  return Math.min(Math.max(0, ms), MAX_RETRY_AFTER_MS);
 }
 
 function rawText(data: WebSocket.RawData): string {
