@@ -41,6 +41,8 @@ export interface Peer {
   rateLimit(seconds: number, times: number): void;
   /** When each upgrade request arrived (ms since the epoch), refused ones included. */
   readonly upgrades: number[];
+  /** Stops pinging the open connections, without closing them: a server that went silent. */
+  goSilent(): void;
   /** Closes every open connection with a code. */
   closeAll(code: number, reason?: string): void;
   /** Sends a raw frame on every open connection. */
@@ -65,6 +67,7 @@ export async function startPeer(options: PeerOptions = {}): Promise<Peer> {
   let refused = 0;
   let limited = { seconds: 0, times: 0 };
   const upgrades: number[] = [];
+  const silenced = new WeakSet<WebSocket>();
   const wss = new WebSocketServer({ noServer: true });
   const http: Server = createServer((request, response) => {
     void handleEnrol(request, response, { tokens, credentials, accepted });
@@ -87,6 +90,9 @@ export async function startPeer(options: PeerOptions = {}): Promise<Peer> {
     wss.handleUpgrade(request, socket, head, (ws) => {
       const connection: PeerConnection = { socket: ws, credential, messages: [] };
       connections.push(connection);
+      // Pings on the WELCOME interval, as the gateway does; agents count on them.
+      const pinger = setInterval(() => silenced.has(ws) || ws.ping(), options.heartbeatIntervalMs ?? 100);
+      ws.on('close', () => clearInterval(pinger));
       ws.on('message', (data) => {
         const decoded = decodeAgentMessage(String(data));
         if (!decoded.ok) throw new Error(`peer received an invalid message: ${decoded.error}`);
@@ -116,6 +122,9 @@ export async function startPeer(options: PeerOptions = {}): Promise<Peer> {
       limited = { seconds, times };
     },
     upgrades,
+    goSilent: () => {
+      for (const c of open()) silenced.add(c.socket);
+    },
     closeAll: (code, reason) => {
       for (const c of open()) c.socket.close(code, reason);
     },

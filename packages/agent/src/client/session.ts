@@ -71,6 +71,7 @@ export class Session {
   #retryAfterMs: number | undefined;
   #error: string | undefined;
   #over = false;
+  #lastHeard = 0;
 
   constructor(deps: SessionDeps) {
     this.#deps = deps;
@@ -97,6 +98,7 @@ export class Session {
     });
     this.#socket.on('open', () => this.#opened());
     this.#socket.on('message', (data, isBinary) => this.#received(data, isBinary));
+    this.#socket.on('ping', () => this.#heard());
     this.#socket.on('unexpected-response', (_request, response) => this.#refused(response));
     this.#socket.on('error', (error) => {
       this.#error = error.message;
@@ -151,6 +153,7 @@ export class Session {
   }
 
   #received(data: WebSocket.RawData, isBinary: boolean): void {
+    this.#heard();
     const frame = isBinary ? '' : rawText(data);
     const decoded = decodeServerMessage(frame);
     if (!decoded.ok) {
@@ -191,7 +194,31 @@ export class Session {
       if (!this.#over) this.#deps.commands.onReady?.(this.#channel);
     });
     this.#every(welcome.heartbeatIntervalMs, () => this.#sendHeartbeat());
+    this.#heard();
+    this.#every(Math.max(1, welcome.heartbeatIntervalMs / 2), () =>
+      this.#checkSilence(welcome.heartbeatIntervalMs),
+    );
     this.#every(welcome.inventoryIntervalMs, () => void this.#inventory.refresh());
+  }
+
+  #heard(): void {
+    this.#lastHeard = Date.now();
+  }
+
+  // The server pings every heartbeat interval. A link that drops packets silently (a firewall, a NAT that forgot
+  // the connection) gives no error for many minutes: two intervals without a ping or a message end the session.
+  #checkSilence(intervalMs: number): void {
+    if (Date.now() - this.#lastHeard <= 2 * intervalMs) return;
+    // Judged after the pending I/O: a ping that waited in the socket while this process was busy counts.
+    setImmediate(() => {
+      const silentMs = Date.now() - this.#lastHeard;
+      if (this.#over || silentMs <= 2 * intervalMs) return;
+      this.#deps.logger.warn(
+        { silentMs, intervalMs },
+        'nothing from the server for two ping intervals; reconnecting',
+      );
+      this.terminate();
+    });
   }
 
   #sendHeartbeat(): void {
