@@ -29,7 +29,7 @@ import type { JobQueue } from './queue.js';
 import { readAhead, runOf } from './reads.js';
 import { applyResult, RESULT_REFUSED, watchCommand } from './results.js';
 import { planRollback, type RollbackScope, scopeLabel } from './rollback.js';
-import { RolloutStore } from './store.js';
+import { type RolloutChanges, RolloutStore } from './store.js';
 import { checkConfirming } from './verification.js';
 import { type RolloutView, rolloutView } from './views.js';
 import { type Delivery, Work } from './work.js';
@@ -310,53 +310,67 @@ export class RolloutEngine implements CommandSink {
     return childId;
   }
 
-  // A rollback reports each server it rolled back, and its own end, to the rollout it undoes (lock order: child, then parent).
-  private async propagateToParent(child: Work): Promise<void> {
+  // A rollback reports each server it rolled back, and its own end, to the rollout it undoes, in the same MULTI as
+  // its own changes, so that a crash between two writes cannot leave them disagreeing (lock order: child, then parent).
+  private async commitWithParent(child: Work, signal: AbortSignal): Promise<number> {
     const parentId = child.meta.parentId;
-    if (child.meta.kind !== 'rollback' || !parentId) return;
     const rolledBack = [...child.runs.values()].filter((run) => run.state === 'rolled-back');
     const ended = ['completed', 'completed-with-failures', 'aborted'].includes(child.meta.state);
-    if (rolledBack.length === 0 && !ended) return;
-    await withLock(this.deps.redis, this.deps.keys.rolloutLock(parentId), async () => {
+    if (child.meta.kind !== 'rollback' || !parentId || (rolledBack.length === 0 && !ended))
+      return this.store.commit(child.meta.id, child.changes());
+    return withLock(this.deps.redis, this.deps.keys.rolloutLock(parentId), async (parentSignal) => {
       const parent = await this.store.meta(parentId);
-      if (!parent) return;
-      const runs = await this.store.runs(
-        parentId,
-        rolledBack.map((run) => run.name),
-      );
-      const at = child.now.toISOString();
-      const changes = {
-        runs: runs.map((run) => {
-          const { error: _e, ...rest } = run;
-          const done = rolledBack.find((r) => r.name === run.name);
-          return {
-            ...rest,
-            state: 'rolled-back' as const,
-            finishedAt: at,
-            ...(done?.toBuild ? { toBuild: done.toBuild } : {}),
-          };
-        }),
-        events: rolledBack.map((run) => ({
-          at,
-          actor: 'exrollout',
-          type: 'server.rolled-back',
-          message: `${run.name} is back on ${run.toBuild ?? run.targetBuild} (rollback ${child.meta.id})`,
-          server: run.name,
-        })),
-        ...(ended && parent.state === 'rolling-back' && parent.rollbackId === child.meta.id
-          ? { meta: this.parentAfterRollback(parent, child) }
-          : {}),
-      };
-      if (changes.meta)
-        changes.events.push({
-          at,
-          actor: 'exrollout',
-          type: 'rollout.rollback-ended',
-          message: String(changes.meta.reason),
-          server: '',
-        });
-      await this.store.commit(parentId, changes);
+      const linked = parent
+        ? [{ id: parentId, changes: await this.parentChanges(parent, child, rolledBack, ended) }]
+        : [];
+      signal.throwIfAborted();
+      parentSignal.throwIfAborted();
+      return this.store.commit(child.meta.id, child.changes(), linked);
     });
+  }
+
+  private async parentChanges(
+    parent: Omit<RolloutMeta, 'plan'>,
+    child: Work,
+    rolledBack: readonly ServerRun[],
+    ended: boolean,
+  ): Promise<RolloutChanges> {
+    const runs = await this.store.runs(
+      parent.id,
+      rolledBack.map((run) => run.name),
+    );
+    const at = child.now.toISOString();
+    const changes = {
+      runs: runs.map((run) => {
+        const { error: _e, ...rest } = run;
+        const done = rolledBack.find((r) => r.name === run.name);
+        return {
+          ...rest,
+          state: 'rolled-back' as const,
+          finishedAt: at,
+          ...(done?.toBuild ? { toBuild: done.toBuild } : {}),
+        };
+      }),
+      events: rolledBack.map((run) => ({
+        at,
+        actor: 'exrollout',
+        type: 'server.rolled-back',
+        message: `${run.name} is back on ${run.toBuild ?? run.targetBuild} (rollback ${child.meta.id})`,
+        server: run.name,
+      })),
+      ...(ended && parent.state === 'rolling-back' && parent.rollbackId === child.meta.id
+        ? { meta: this.parentAfterRollback(parent, child) }
+        : {}),
+    };
+    if (changes.meta)
+      changes.events.push({
+        at,
+        actor: 'exrollout',
+        type: 'rollout.rollback-ended',
+        message: String(changes.meta.reason),
+        server: '',
+      });
+    return changes;
   }
 
   private parentAfterRollback(parent: Omit<RolloutMeta, 'plan'>, child: Work) {
@@ -571,13 +585,11 @@ export class RolloutEngine implements CommandSink {
       signal.throwIfAborted();
       await this.deps.queue.add(current.jobs);
       signal.throwIfAborted();
-      const committed = await this.store.commit(id, current.changes());
+      const committed = await this.commitWithParent(current, signal);
       const wave = current.meta.currentWave;
       const states = current.waveStates(wave);
       if (states && !TERMINAL.has(current.meta.state))
         this.waveStates.set(id, { version: committed, wave, states });
-      signal.throwIfAborted();
-      await this.propagateToParent(current);
       return current;
     });
     await this.afterCommit(work);
