@@ -142,8 +142,10 @@ export async function buildServer(deps: AppDeps): Promise<ExrolloutServer> {
   });
 
   const sweeper = startSweeper(inventory, config, logger.child({ component: 'liveness' }));
+  const archiver = startArchiver(engine, config, logger.child({ component: 'archive' }));
   app.addHook('preClose', async () => {
     clearInterval(sweeper);
+    clearInterval(archiver);
     stopEndingStreams();
     streams.endAll();
     for (const connection of connections.all()) connection.close(CLOSE.GOING_AWAY, 'server shutting down');
@@ -191,6 +193,29 @@ function startSweeper(
         .catch((error: unknown) => logger.error({ err: error }, 'offline sweep failed'));
     },
     Math.min(config.heartbeatIntervalMs, config.offlineAfterMs / 2),
+  );
+  timer.unref();
+  return timer;
+}
+
+// Every instance looks; the rollout's lock makes one of them archive it. Checked at most every minute.
+function startArchiver(
+  engine: RolloutEngine,
+  config: Readonly<ServerConfig>,
+  logger: Logger,
+): NodeJS.Timeout | undefined {
+  if (config.archiveAfterSeconds === 0) return undefined;
+  const afterMs = config.archiveAfterSeconds * 1000;
+  const timer = setInterval(
+    () => {
+      engine
+        .archiveFinished(afterMs)
+        .then((done) => {
+          for (const { id, bytes } of done) logger.info({ rollout: id, bytes }, 'rollout archived');
+        })
+        .catch((error: unknown) => logger.warn({ err: error }, 'archiving finished rollouts failed'));
+    },
+    Math.min(60_000, Math.max(1000, afterMs / 2)),
   );
   timer.unref();
   return timer;

@@ -50,6 +50,11 @@ export const ServerConfig = Type.Object({
   jobLockMs: Type.Integer({ minimum: 1000, maximum: 600_000 }),
   /** Audit events kept per rollout; older ones are dropped, and every page of the trail says how many. @default 100000 */
   auditEventsMax: Type.Integer({ minimum: 100, maximum: 10_000_000 }),
+  /**
+   * A finished rollout whose state has not changed for this long is archived: one compressed record that
+   * `rollouts show` and `events` still read replaces its working keys. 0 keeps them for ever. @default 2592000 (30 days)
+   */
+  archiveAfterSeconds: Type.Integer({ minimum: 0, maximum: 315_360_000 }),
   /** Failed authentications one client address may make within the window before it is refused. @default 20 */
   authFailureLimit: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
   /** The window over which failed authentications are counted, in seconds. @default 300 */
@@ -96,6 +101,7 @@ const ENV = {
   jobConcurrency: 'EXR_JOB_CONCURRENCY',
   jobLockMs: 'EXR_JOB_LOCK_MS',
   auditEventsMax: 'EXR_AUDIT_EVENTS_MAX',
+  archiveAfterSeconds: 'EXR_ARCHIVE_AFTER_SECONDS',
   authFailureLimit: 'EXR_AUTH_FAILURE_LIMIT',
   authFailureWindowSeconds: 'EXR_AUTH_FAILURE_WINDOW_SECONDS',
   authBlockSeconds: 'EXR_AUTH_BLOCK_SECONDS',
@@ -122,6 +128,7 @@ const NUMERIC = new Set<keyof ServerConfig>([
   'authFailureWindowSeconds',
   'authBlockSeconds',
   'shutdownTimeoutMs',
+  'archiveAfterSeconds',
 ]);
 
 /** The environment variable that sets each config field, for docs and error messages. */
@@ -147,6 +154,7 @@ export function loadConfig(
     jobConcurrency: 16,
     jobLockMs: 30_000,
     auditEventsMax: 100_000,
+    archiveAfterSeconds: 2_592_000,
     authFailureLimit: 20,
     authFailureWindowSeconds: 300,
     authBlockSeconds: 900,

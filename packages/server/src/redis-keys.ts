@@ -39,6 +39,8 @@ export interface RedisKeys {
   doneCommands(id: string): string;
   /** Stream: a rollout's audit events. */
   events(id: string): string;
+  /** String (gzipped JSON): a finished rollout's last view and whole trail, once its working keys are deleted. */
+  archive(id: string): string;
   /** String: the per-rollout mutation lock. */
   rolloutLock(id: string): string;
   /** String (JSON): the command outstanding for an agent. */
@@ -60,6 +62,7 @@ export function redisKeys(prefix: string): RedisKeys {
     internetFacingPins: `${prefix}pins:internet-facing`,
     lastSeen: `${prefix}lastseen`,
     instanceReady: (instance: string) => `${prefix}ready:${instance}`,
+    archive: (id: string) => `${prefix}archive:${id}`,
     enrolToken: (hash: string) => `${prefix}enrol:${hash}`,
     agent: (name: string) => `${prefix}agent:${lower(name)}`,
     agents: `${prefix}agents`,

@@ -30,16 +30,21 @@ async function snapshot(redis: Redis, prefix: string, ids: [string, string], nam
   for (const name of names) multi.get(keys.run(childId, name)).get(keys.run(parentId, name));
   multi.hget(keys.rollout(childId), 'state').hget(keys.rollout(parentId), 'state');
   const replies = ((await multi.exec()) ?? []).map(([, value]) => value as string | null);
-  const state = (text: string | null | undefined) => (text ? (JSON.parse(text) as { state: string }).state : '');
+  const state = (text: string | null | undefined) =>
+    text ? (JSON.parse(text) as { state: string }).state : '';
   const disagreements: string[] = [];
   names.forEach((name, i) => {
     const [child, parent] = [state(replies[2 * i]), state(replies[2 * i + 1])];
-    if (child === 'rolled-back' && parent !== 'rolled-back') disagreements.push(`${name}: ${child} / ${parent}`);
+    if (child === 'rolled-back' && parent !== 'rolled-back')
+      disagreements.push(`${name}: ${child} / ${parent}`);
   });
   const [childState, parentState] = replies.slice(-2);
-  const childEnded = ['"completed"', 'completed', '"completed-with-failures"', 'completed-with-failures'].includes(
-    childState ?? '',
-  );
+  const childEnded = [
+    '"completed"',
+    'completed',
+    '"completed-with-failures"',
+    'completed-with-failures',
+  ].includes(childState ?? '');
   if (childEnded && (parentState ?? '').includes('rolling-back'))
     disagreements.push(`rollback ${childState}, rollout ${parentState}`);
   return { disagreements, done: childEnded } satisfies Snapshot;

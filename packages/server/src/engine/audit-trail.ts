@@ -98,7 +98,8 @@ export class AuditTrail {
     return (await this.range(id, cursor, 1)).length > 0 ? cursor : null;
   }
 
-  private async counts(id: string): Promise<Pick<EventsPage, 'total' | 'dropped'>> {
+  /** How many events the trail ever held, and how many of them its bound dropped. */
+  async counts(id: string): Promise<Pick<EventsPage, 'total' | 'dropped'>> {
     const [written, length] = await Promise.all([
       this.redis.hget(this.keys.rollout(id), WRITTEN),
       this.redis.xlen(this.keys.events(id)),

@@ -17,6 +17,8 @@ import type { Logger } from '../logger.js';
 import type { RedisKeys } from '../redis-keys.js';
 import type { InventoryStore } from '../stores/inventory-store.js';
 import { applyAction, applyServerAction, type RolloutAction, type ServerAction } from './actions.js';
+import { RolloutArchive } from './archive.js';
+import { archiveRollout } from './archiver.js';
 import { type BatchItem, RolloutBatcher } from './batcher.js';
 import { rolloutOfCommand } from './commands.js';
 import { dispatch } from './dispatcher.js';
@@ -60,9 +62,14 @@ export interface CreateRollout {
 
 const TERMINAL = new Set<string>(ENDED_ROLLOUT_STATES);
 
+const archived = (id: string) =>
+  new ServerError('SRV_ERR_ROLLOUT_ARCHIVED', 409, `rollout ${id} is archived: it can be read, not changed`);
+
 /** Runs rollouts: operator actions, the dispatcher, step results and command watches, all under a per-rollout lock. */
 export class RolloutEngine implements CommandSink {
   readonly store: RolloutStore;
+  /** Finished rollouts kept as one compressed record each. */
+  readonly archive: RolloutArchive;
   private readonly batcher: RolloutBatcher<Work>;
   // The current wave's server states as this instance last committed them, with the rollout's version then: a
   // wave of 9,000 servers costs about 20 ms to read back from Redis, on every batch.
@@ -73,6 +80,7 @@ export class RolloutEngine implements CommandSink {
 
   constructor(private readonly deps: EngineDeps) {
     this.store = new RolloutStore(deps.redis, deps.keys, deps.eventsMax);
+    this.archive = new RolloutArchive(deps.redis, deps.keys);
     this.batcher = new RolloutBatcher((id, items) => this.runLocked(id, items));
   }
 
@@ -155,13 +163,39 @@ export class RolloutEngine implements CommandSink {
   /** The rollout as the API shows it. */
   async view(id: string): Promise<RolloutView> {
     const meta = await this.store.meta(id);
-    const plan = await this.store.plan(id);
-    if (!meta || !plan) throw notFound(`rollout ${id}`);
+    const plan = meta ? await this.store.plan(id) : undefined;
+    if (!meta || !plan) {
+      const archived = await this.archive.get(id);
+      if (archived) return archived.view;
+      throw notFound(`rollout ${id}`);
+    }
     const runs = await this.store.runs(
       id,
       plan.waves.flatMap((wave) => wave.servers.map((server) => server.name)),
     );
     return rolloutView(meta, plan, runs);
+  }
+
+  /**
+   * Archives every finished rollout whose state has not changed for `afterMs`: one compressed record replaces its
+   * working keys, and `view` and the events routes read it from there. Returns what it archived, with sizes.
+   */
+  async archiveFinished(afterMs: number, now = new Date()): Promise<{ id: string; bytes: number }[]> {
+    const done: { id: string; bytes: number }[] = [];
+    for (const id of await this.store.ids(Number.MAX_SAFE_INTEGER)) {
+      const meta = await this.store.meta(id);
+      if (!meta || !TERMINAL.has(meta.state) || now.getTime() - Date.parse(meta.updatedAt) < afterMs)
+        continue;
+      const bytes = await withLock(this.deps.redis, this.deps.keys.rolloutLock(id), async (signal) => {
+        const current = await this.store.meta(id);
+        if (!current || !TERMINAL.has(current.state)) return undefined;
+        const view = await this.view(id);
+        signal.throwIfAborted();
+        return archiveRollout({ ...this.deps, store: this.store, archive: this.archive }, view, now);
+      });
+      if (bytes !== undefined) done.push({ id, bytes });
+    }
+    return done;
   }
 
   /** The newest rollouts, without their servers. */
@@ -564,7 +598,7 @@ export class RolloutEngine implements CommandSink {
     const work = await withLock(this.deps.redis, this.deps.keys.rolloutLock(id), async (signal) => {
       const loaded = await this.store.metaWithVersion(id);
       const plan = await this.store.plan(id);
-      if (!loaded || !plan) throw notFound(`rollout ${id}`);
+      if (!loaded || !plan) throw (await this.archive.get(id)) ? archived(id) : notFound(`rollout ${id}`);
       const { meta, version } = loaded;
       // Still current only if no one (another instance, a rollback's report) committed since.
       const known = new Map(cached?.version === version ? [[cached.wave, cached.states]] : []);

@@ -110,6 +110,11 @@ export class RolloutStore {
     };
   }
 
+  /** Drops what is cached of a rollout that was archived. */
+  forget(id: string): void {
+    this.plans.delete(id);
+  }
+
   /** The plan a rollout keeps (immutable, so cached). */
   async plan(id: string): Promise<RolloutPlan | undefined> {
     const cached = this.plans.get(id);
