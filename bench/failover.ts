@@ -132,7 +132,13 @@ async function failoverRun(size: number, fault: Fault): Promise<Run> {
 interface View {
   readonly state: string;
   readonly counts: Record<string, number>;
-  readonly waves: { readonly servers: { readonly name: string; readonly state: string }[] }[];
+  readonly waves: {
+    readonly servers: {
+      readonly name: string;
+      readonly state: string;
+      readonly error?: { readonly code: string };
+    }[];
+  }[];
 }
 
 async function view(operator: { url: string; admin: string }, id: string): Promise<View> {
