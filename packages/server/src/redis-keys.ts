@@ -39,7 +39,7 @@ export interface RedisKeys {
   doneCommands(id: string): string;
   /** Stream: a rollout's audit events. */
   events(id: string): string;
-  /** String (gzipped JSON): a finished rollout's last view and whole trail, once its working keys are deleted. */
+  /** Hash: a finished rollout's last view and whole trail (`record`, gzipped JSON) and its `summary`, once archived. */
   archive(id: string): string;
   /** String: the per-rollout mutation lock. */
   rolloutLock(id: string): string;

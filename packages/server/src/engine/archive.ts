@@ -29,7 +29,7 @@ export class RolloutArchive {
   async get(id: string): Promise<ArchivedRollout | undefined> {
     const cached = this.cache.get(id);
     if (cached) return cached;
-    const buffer = await this.redis.getBuffer(this.keys.archive(id));
+    const buffer = await this.redis.hgetBuffer(this.keys.archive(id), 'record');
     if (buffer === null) return undefined;
     const record = JSON.parse(gunzipSync(buffer).toString('utf8')) as ArchivedRollout;
     this.cache.set(id, record);
@@ -37,10 +37,17 @@ export class RolloutArchive {
     return record;
   }
 
-  /** Writes the record within a MULTI; returns its compressed size in bytes. */
+  /** The archived rollout without its servers, as a list shows it; undefined if it was never archived. */
+  async summary(id: string): Promise<Omit<RolloutView, 'waves'> | undefined> {
+    const text = await this.redis.hget(this.keys.archive(id), 'summary');
+    return text === null ? undefined : (JSON.parse(text) as Omit<RolloutView, 'waves'>);
+  }
+
+  /** Writes the record (and, beside it, the summary a list reads) within a MULTI; returns its compressed size. */
   write(multi: ChainableCommander, id: string, record: ArchivedRollout): number {
     const buffer = gzipSync(JSON.stringify(record));
-    multi.set(this.keys.archive(id), buffer);
+    const { waves: _waves, ...summary } = record.view;
+    multi.hset(this.keys.archive(id), 'record', buffer, 'summary', JSON.stringify(summary));
     return buffer.length;
   }
 }

@@ -201,8 +201,15 @@ export class RolloutEngine implements CommandSink {
   /** The newest rollouts, without their servers. */
   async list(limit = 50): Promise<Omit<RolloutView, 'waves'>[]> {
     const ids = await this.store.ids(limit);
-    const views = await Promise.all(ids.map((id) => this.view(id)));
-    return views.map(({ waves: _waves, ...summary }) => summary);
+    // An archived rollout's summary is kept beside its record: a list need not unzip whole rollouts.
+    return Promise.all(
+      ids.map(async (id) => {
+        const archived = (await this.store.meta(id)) ? undefined : await this.archive.summary(id);
+        if (archived) return archived;
+        const { waves: _waves, ...summary } = await this.view(id);
+        return summary;
+      }),
+    );
   }
 
   /** An operator action on the rollout (start, pause, resume, approve, abort). */
