@@ -48,8 +48,11 @@ export const ServerConfig = Type.Object({
   jobConcurrency: Type.Integer({ minimum: 1, maximum: 1000 }),
   /** How long an engine job stays locked to an instance; a dead instance's jobs move on after it. @default 30000 */
   jobLockMs: Type.Integer({ minimum: 1000, maximum: 600_000 }),
-  /** Audit events kept per rollout; older ones are dropped, and every page of the trail says how many. @default 100000 */
-  auditEventsMax: Type.Integer({ minimum: 100, maximum: 10_000_000 }),
+  /**
+   * Audit events kept per rollout; older ones are dropped, and every page of the trail says how many. 0, the
+   * default, keeps every one: a live rollout's trail is never trimmed, and archiving bounds finished ones. @default 0
+   */
+  auditEventsMax: Type.Union([Type.Literal(0), Type.Integer({ minimum: 100, maximum: 10_000_000 })]),
   /**
    * A finished rollout whose state has not changed for this long is archived: one compressed record that
    * `rollouts show` and `events` still read replaces its working keys. 0 keeps them for ever. @default 2592000 (30 days)
@@ -153,7 +156,7 @@ export function loadConfig(
     maxInvalidMessages: 10,
     jobConcurrency: 16,
     jobLockMs: 30_000,
-    auditEventsMax: 100_000,
+    auditEventsMax: 0,
     archiveAfterSeconds: 2_592_000,
     authFailureLimit: 20,
     authFailureWindowSeconds: 300,

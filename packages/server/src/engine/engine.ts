@@ -44,7 +44,7 @@ export interface EngineDeps {
   readonly bus: Bus;
   readonly queue: JobQueue;
   readonly logger: Logger;
-  /** Audit events kept per rollout. @default 100000 */
+  /** Audit events kept per rollout; 0 keeps every one. @default 0 */
   readonly eventsMax?: number;
   /**
    * Sends a message to an agent connected to this instance; false when it is not here (then the bus carries it
