@@ -4,12 +4,13 @@ import { cpus, freemem, platform, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { agentIdleBench, bundleBench } from './agent-footprint.js';
+import { failoverBench } from './failover.js';
 import { gatewayBench } from './gateway.js';
 import { type BenchOptions, type BenchResult, round } from './lib/types.js';
 import { plannerBench } from './planner.js';
 import { schedulerBench } from './scheduler.js';
 
-const BENCHES = ['planner', 'agent', 'scheduler', 'gateway'] as const;
+const BENCHES = ['planner', 'agent', 'scheduler', 'gateway', 'failover'] as const;
 type BenchName = (typeof BENCHES)[number];
 
 const { values } = parseArgs({
@@ -51,6 +52,7 @@ for (const name of only) {
     if (name === 'agent') results.push(await bundleBench(), ...(await agentIdleBench(options)));
     if (name === 'scheduler') results.push(...(await schedulerBench(options)));
     if (name === 'gateway') results.push(...(await gatewayBench(options)));
+    if (name === 'failover') results.push(...(await failoverBench(options)));
   } catch (error) {
     failures.push({
       bench: name,

@@ -46,7 +46,7 @@ describe('docker-compose.yml', () => {
     expect(haproxy).toMatch(/^\s*mode http$/m);
     expect(haproxy).toMatch(/^\s*timeout tunnel \S+$/m);
     expect(haproxy).toMatch(/^\s*option forwardfor$/m);
-    expect(haproxy).toMatch(/^\s*option httpchk GET \/healthz$/m);
+    expect(haproxy).toMatch(/^\s*option httpchk GET \/readyz$/m);
     expect(haproxy).toMatch(/^\s*bind :8080$/m);
     const backends = [...haproxy.matchAll(/^\s*server (\S+) (\S+)/gm)].map(
       (match) => `${match[1]} ${match[2]}`,

@@ -130,6 +130,37 @@ describe('AgentClient against a protocol peer', () => {
     expect(client.state).toBe('failed');
   });
 
+  it('waits as long as a 429 refusal says before it tries again, then connects', async () => {
+    // Issue 19 item 6: agents retrying at their own pace kept the login limiter's block alive.
+    const { peer, client } = await setUp();
+    peer.rateLimit(1, 1);
+    const delays: number[] = [];
+    client.on('reconnecting', ({ delayMs }) => delays.push(delayMs));
+    client.start();
+    await waitUntil(() => client.state === 'ready', 5000);
+
+    expect(peer.upgrades).toHaveLength(2);
+    expect(delays).toHaveLength(1);
+    expect(delays[0]).toBeGreaterThanOrEqual(1000);
+    expect((peer.upgrades[1] ?? 0) - (peer.upgrades[0] ?? 0)).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('reconnects when the server stops pinging for two intervals, though the socket stays open', async () => {
+    // Issue 19 item 7: a link cut silently gave the agent no error; it waited for the kernel, minutes.
+    const { peer, client, logger } = await setUp();
+    const welcomes: number[] = [];
+    client.on('welcome', () => welcomes.push(Date.now()));
+    client.start();
+    await waitUntil(() => welcomes.length === 1);
+    await sleep(350);
+    expect(peer.connections).toHaveLength(1);
+    peer.goSilent();
+    await waitUntil(() => welcomes.length === 2, 5000);
+
+    expect(peer.connections).toHaveLength(2);
+    expect(logger.at('warn')).toContain('nothing from the server for two ping intervals; reconnecting');
+  });
+
   it('closes with 1000 on stop() and never reconnects afterwards', async () => {
     const { peer, client, driver } = await setUp();
     client.start();

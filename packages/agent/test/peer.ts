@@ -37,6 +37,12 @@ export interface Peer {
   accept(credential: string, name: string): void;
   /** Makes the gateway refuse a credential at the handshake. */
   revoke(credential: string): void;
+  /** Refuses the next `times` upgrades with 429 and `Retry-After: seconds`, as the server's login limiter does. */
+  rateLimit(seconds: number, times: number): void;
+  /** When each upgrade request arrived (ms since the epoch), refused ones included. */
+  readonly upgrades: number[];
+  /** Stops pinging the open connections, without closing them: a server that went silent. */
+  goSilent(): void;
   /** Closes every open connection with a code. */
   closeAll(code: number, reason?: string): void;
   /** Sends a raw frame on every open connection. */
@@ -59,12 +65,23 @@ export async function startPeer(options: PeerOptions = {}): Promise<Peer> {
   const connections: PeerConnection[] = [];
   const messages: AgentMessage[] = [];
   let refused = 0;
+  let limited = { seconds: 0, times: 0 };
+  const upgrades: number[] = [];
+  const silenced = new WeakSet<WebSocket>();
   const wss = new WebSocketServer({ noServer: true });
   const http: Server = createServer((request, response) => {
     void handleEnrol(request, response, { tokens, credentials, accepted });
   });
   http.on('upgrade', (request, socket, head) => {
     const credential = (request.headers.authorization ?? '').replace(/^Bearer /, '');
+    upgrades.push(Date.now());
+    if (limited.times > 0) {
+      limited.times -= 1;
+      socket.end(
+        `HTTP/1.1 429 Too Many Requests\r\nRetry-After: ${limited.seconds}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
+      );
+      return;
+    }
     if (request.url !== '/agent/v1' || !accepted.has(credential)) {
       refused += 1;
       socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
@@ -73,6 +90,9 @@ export async function startPeer(options: PeerOptions = {}): Promise<Peer> {
     wss.handleUpgrade(request, socket, head, (ws) => {
       const connection: PeerConnection = { socket: ws, credential, messages: [] };
       connections.push(connection);
+      // Pings on the WELCOME interval, as the gateway does; agents count on them.
+      const pinger = setInterval(() => silenced.has(ws) || ws.ping(), options.heartbeatIntervalMs ?? 100);
+      ws.on('close', () => clearInterval(pinger));
       ws.on('message', (data) => {
         const decoded = decodeAgentMessage(String(data));
         if (!decoded.ok) throw new Error(`peer received an invalid message: ${decoded.error}`);
@@ -98,6 +118,13 @@ export async function startPeer(options: PeerOptions = {}): Promise<Peer> {
     },
     accept: (credential, name) => accepted.set(credential, name),
     revoke: (credential) => accepted.delete(credential),
+    rateLimit: (seconds, times) => {
+      limited = { seconds, times };
+    },
+    upgrades,
+    goSilent: () => {
+      for (const c of open()) silenced.add(c.socket);
+    },
     closeAll: (code, reason) => {
       for (const c of open()) c.socket.close(code, reason);
     },

@@ -6,7 +6,8 @@ import { forEachBounded } from './pool.js';
 
 /** How the fleet gets its credentials. */
 export interface EnrolmentOptions {
-  readonly serverUrl: string;
+  /** The URL agent number `index` (in scenario order) enrols and connects at. */
+  readonly serverUrlOf: (index: number) => string;
   /** A token with at least as many uses as agents to enrol. */
   readonly enrolToken?: string;
   /** Keep credentials here (one sub-directory per agent) and reuse them next time; in memory only otherwise. */
@@ -44,8 +45,8 @@ export async function enrolFleet(
         if (error instanceof ClientError && error.code === 'AGENT_ERR_ENROL_TOKEN_INVALID') abort.abort();
       },
     },
-    async (agent) => {
-      if (await enrolOne(agent, options)) enrolled += 1;
+    async (agent, index) => {
+      if (await enrolOne(agent, options.serverUrlOf(index), options)) enrolled += 1;
       else reused += 1;
       options.onProgress?.(enrolled + reused, agents.length);
     },
@@ -55,21 +56,21 @@ export async function enrolFleet(
 }
 
 // True when the agent enrolled now, false when it reused a stored credential.
-async function enrolOne(agent: FleetAgent, options: EnrolmentOptions): Promise<boolean> {
+async function enrolOne(agent: FleetAgent, serverUrl: string, options: EnrolmentOptions): Promise<boolean> {
   const stateDir = options.stateDir === undefined ? undefined : join(options.stateDir, agent.name);
   const stored = stateDir === undefined ? undefined : await readCredential(stateDir);
   if (stored) {
-    agent.setCredential(options.serverUrl, stored.credential);
+    agent.setCredential(serverUrl, stored.credential);
     return false;
   }
   if (options.enrolToken === undefined)
     throw new FleetError('FLEET_ERR_ENROL', 'no stored credential and no --enrol-token to enrol with');
   const fetchOption = options.fetch ? { fetch: options.fetch } : {};
-  const enrolment = await enrol(options.serverUrl, options.enrolToken, agent.name, fetchOption);
-  agent.setCredential(options.serverUrl, enrolment.credential);
+  const enrolment = await enrol(serverUrl, options.enrolToken, agent.name, fetchOption);
+  agent.setCredential(serverUrl, enrolment.credential);
   if (stateDir !== undefined)
     await writeCredential(stateDir, {
-      serverUrl: options.serverUrl,
+      serverUrl,
       name: enrolment.name,
       credential: enrolment.credential,
       enrolledAt: new Date().toISOString(),

@@ -14,8 +14,11 @@ import type { Scenario, ScenarioServer } from './scenario.js';
 
 /** Everything `startFleet` needs. */
 export interface FleetOptions {
-  /** The server's URL (http or https). */
-  readonly serverUrl: string;
+  /**
+   * The server's URL (http or https), or several (server instances, balancers): agent *i* of the scenario enrols
+   * and connects at URL *i* mod *n*, so the agents are spread over them evenly.
+   */
+  readonly serverUrl: string | readonly string[];
   /** The fleet to simulate, already checked by `parseScenario` or made by `generateFleet`. */
   readonly scenario: Scenario;
   /** A token with enough uses for every agent without a stored credential. */
@@ -74,7 +77,7 @@ const DEFAULT_CONCURRENCY = 200;
 
 /** Builds the simulated servers, enrols them, and starts connecting them `concurrency` at a time. */
 export async function startFleet(options: FleetOptions): Promise<Fleet> {
-  const serverUrl = normalizeServerUrl(options.serverUrl);
+  const serverUrls = spreadOver(options.serverUrl);
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   const agents = buildAgents(options);
   const byName = new Map(agents.map((agent) => [agent.name.toLowerCase(), agent]));
@@ -83,7 +86,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   let enrolment: EnrolmentResult;
   try {
     enrolment = await enrolFleet(agents, {
-      serverUrl,
+      serverUrlOf: (index) => serverUrls[index % serverUrls.length] as string,
       concurrency,
       onProgress: progress('enrol'),
       ...(options.enrolToken === undefined ? {} : { enrolToken: options.enrolToken }),
@@ -128,6 +131,12 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
       await ramping;
     },
   };
+}
+
+function spreadOver(urls: string | readonly string[]): string[] {
+  const list = (typeof urls === 'string' ? [urls] : [...urls]).map((url) => normalizeServerUrl(url));
+  if (list.length === 0) throw new FleetError('FLEET_ERR_USAGE', 'the fleet needs at least one server URL');
+  return list;
 }
 
 function buildAgents(options: FleetOptions): FleetAgent[] {

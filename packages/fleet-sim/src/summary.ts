@@ -3,7 +3,10 @@ import type { FleetAgentState } from './fleet-agent.js';
 
 /** What the fleet simulator prints once the ramp-up is over (`--json` prints exactly this). */
 export interface FleetSummary {
-  readonly serverUrl: string;
+  /** The URLs the agents were spread over, in the order given. */
+  readonly serverUrls: readonly string[];
+  /** Agents per URL. */
+  readonly agentsPerServer: Readonly<Record<string, number>>;
   readonly agents: number;
   /** Agents enrolled during this run, and agents that reused a stored credential. */
   readonly enrolled: number;
@@ -22,8 +25,12 @@ export interface FleetSummary {
 }
 
 /** Takes the summary of a fleet now. */
-export function summarise(fleet: Fleet, serverUrl: string, startedAt: number): FleetSummary {
+export function summarise(fleet: Fleet, startedAt: number): FleetSummary {
   const roles: Record<string, number> = {};
+  const agentsPerServer: Record<string, number> = {};
+  for (const agent of fleet.agents)
+    if (agent.serverUrl !== undefined)
+      agentsPerServer[agent.serverUrl] = (agentsPerServer[agent.serverUrl] ?? 0) + 1;
   const clusters = new Set<string>();
   for (const agent of fleet.agents) {
     const server = agent.driver.state().server;
@@ -32,7 +39,8 @@ export function summarise(fleet: Fleet, serverUrl: string, startedAt: number): F
   }
   const states = fleet.states();
   return {
-    serverUrl,
+    serverUrls: Object.keys(agentsPerServer),
+    agentsPerServer,
     agents: fleet.agents.length,
     enrolled: fleet.enrolment.enrolled,
     reusedCredentials: fleet.enrolment.reused,
@@ -53,5 +61,5 @@ export function formatSummary(summary: FleetSummary): string {
   const states = Object.entries(summary.states)
     .map(([state, count]) => `${count} ${state}`)
     .join(', ');
-  return `${summary.agents} agents (${summary.enrolled} enrolled, ${summary.reusedCredentials} reused) on ${summary.serverUrl}: ${states}, after ${(summary.elapsedMs / 1000).toFixed(1)} s`;
+  return `${summary.agents} agents (${summary.enrolled} enrolled, ${summary.reusedCredentials} reused) on ${summary.serverUrls.join(', ')}: ${states}, after ${(summary.elapsedMs / 1000).toFixed(1)} s`;
 }

@@ -111,4 +111,27 @@ describe('exrollout-fleet-sim flags', () => {
       await peer.close();
     }
   });
+
+  it('spreads the agents over every --server given, repeated or comma-separated', async () => {
+    // Issue 19 item 8: the simulator took one --server, so multi-instance runs needed one process per instance.
+    const peers = [
+      await startPeer({ tokens: { t: 20 } }),
+      await startPeer({ tokens: { t: 20 } }),
+      await startPeer({ tokens: { t: 20 } }),
+    ];
+    try {
+      const [a, b, c] = peers.map((peer) => peer.url) as [string, string, string];
+      const result = await run(
+        ...['--server', a, '--server', `${b},${c}`, '--generate', '12', '--enrol-token', 't'],
+        ...['--duration', '0.3', '--json'],
+      );
+      expect(result.exitCode).toBe(0);
+      const summary = JSON.parse(result.stdout);
+      expect(summary).toMatchObject({ agents: 12, ready: 12, serverUrls: [a, b, c] });
+      expect(summary.agentsPerServer).toEqual({ [a]: 4, [b]: 4, [c]: 4 });
+      for (const peer of peers) expect(new Set(peer.connections.map((one) => one.name)).size).toBe(4);
+    } finally {
+      for (const peer of peers) await peer.close();
+    }
+  });
 });

@@ -18,6 +18,8 @@ import { gatewayPlugin } from './gateway/plugin.js';
 import { ConnectionRegistry } from './gateway/registry.js';
 import { type Logger, serverLogger } from './logger.js';
 import { openApi } from './openapi.js';
+import { acceptProxyProtocol } from './proxy-listener.js';
+import { readinessRoute } from './readiness.js';
 import { redisKeys } from './redis-keys.js';
 import { adminRoutes } from './routes/admin.js';
 import { dashboardRoutes } from './routes/dashboard.js';
@@ -67,6 +69,12 @@ export async function buildServer(deps: AppDeps): Promise<ExrolloutServer> {
         }
       : { http: sockets }),
   }) as unknown as FastifyInstance;
+  if (config.proxyProtocolFrom)
+    acceptProxyProtocol(app.server, {
+      from: config.proxyProtocolFrom,
+      timeoutMs: config.helloTimeoutMs,
+      logger: logger.child({ component: 'proxy-protocol' }),
+    });
   const keys = redisKeys(config.redisPrefix);
   const inventory = new InventoryStore(redis, keys);
   const tokens = new TokenStore(redis, keys);
@@ -126,10 +134,18 @@ export async function buildServer(deps: AppDeps): Promise<ExrolloutServer> {
     instance: config.instanceId,
     agents: connections.size,
   }));
+  readinessRoute(app, {
+    redis,
+    key: keys.instanceReady(config.instanceId),
+    instanceId: config.instanceId,
+    timeoutMs: READINESS_TIMEOUT_MS,
+  });
 
   const sweeper = startSweeper(inventory, config, logger.child({ component: 'liveness' }));
+  const archiver = startArchiver(engine, config, logger.child({ component: 'archive' }));
   app.addHook('preClose', async () => {
     clearInterval(sweeper);
+    clearInterval(archiver);
     stopEndingStreams();
     streams.endAll();
     for (const connection of connections.all()) connection.close(CLOSE.GOING_AWAY, 'server shutting down');
@@ -144,6 +160,9 @@ export async function buildServer(deps: AppDeps): Promise<ExrolloutServer> {
   });
   return { app, inventory, tokens, connections, engine };
 }
+
+/** How long the readiness check's write to Redis may take. */
+const READINESS_TIMEOUT_MS = 1000;
 
 /** How long a client has to send a whole request, body included (a body is at most 1 MiB). */
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -174,6 +193,29 @@ function startSweeper(
         .catch((error: unknown) => logger.error({ err: error }, 'offline sweep failed'));
     },
     Math.min(config.heartbeatIntervalMs, config.offlineAfterMs / 2),
+  );
+  timer.unref();
+  return timer;
+}
+
+// Every instance looks; the rollout's lock makes one of them archive it. Checked at most every minute.
+function startArchiver(
+  engine: RolloutEngine,
+  config: Readonly<ServerConfig>,
+  logger: Logger,
+): NodeJS.Timeout | undefined {
+  if (config.archiveAfterSeconds === 0) return undefined;
+  const afterMs = config.archiveAfterSeconds * 1000;
+  const timer = setInterval(
+    () => {
+      engine
+        .archiveFinished(afterMs)
+        .then((done) => {
+          for (const { id, bytes } of done) logger.info({ rollout: id, bytes }, 'rollout archived');
+        })
+        .catch((error: unknown) => logger.warn({ err: error }, 'archiving finished rollouts failed'));
+    },
+    Math.min(60_000, Math.max(1000, afterMs / 2)),
   );
   timer.unref();
   return timer;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from './config.js';
+import { loadConfig, sentinelAddresses } from './config.js';
 
 describe('loadConfig', () => {
   it('uses safe defaults and freezes the result', () => {
@@ -46,6 +46,41 @@ describe('loadConfig', () => {
           'REDIS_URL: has the wrong format (got "http://x")',
           'EXR_TLS_CERT and EXR_TLS_KEY: set both for TLS, or neither',
           'EXR_OFFLINE_AFTER_MS (45000) must be greater than EXR_HEARTBEAT_INTERVAL_MS (60000)',
+        ],
+      }),
+    );
+  });
+
+  it('takes Sentinels with a master name, and refuses one without the other or an address without a port', () => {
+    const config = loadConfig({
+      EXR_REDIS_SENTINELS: '10.0.0.1:26379, sentinel-b:26379,[::1]:26380',
+      EXR_REDIS_MASTER_NAME: 'exr-primary',
+    });
+    expect(sentinelAddresses(config)).toEqual([
+      { host: '10.0.0.1', port: 26379 },
+      { host: 'sentinel-b', port: 26379 },
+      { host: '::1', port: 26380 },
+    ]);
+    expect(sentinelAddresses(loadConfig({}))).toEqual([]);
+    expect(() => loadConfig({ EXR_REDIS_SENTINELS: '10.0.0.1:26379' })).toThrow(
+      expect.objectContaining({
+        problems: ['EXR_REDIS_SENTINELS and EXR_REDIS_MASTER_NAME: set both for Sentinel, or neither'],
+      }),
+    );
+    expect(() =>
+      loadConfig({ EXR_REDIS_SENTINELS: '10.0.0.1', EXR_REDIS_MASTER_NAME: 'exr-primary' }),
+    ).toThrow(expect.objectContaining({ problems: ['EXR_REDIS_SENTINELS: "10.0.0.1" is not host:port'] }));
+  });
+
+  it('takes the balancers that send the PROXY protocol as addresses or CIDRs, and refuses anything else', () => {
+    expect(loadConfig({ EXR_PROXY_PROTOCOL_FROM: '10.0.0.7, 10.1.0.0/16,fd00::/8' }).proxyProtocolFrom).toBe(
+      '10.0.0.7, 10.1.0.0/16,fd00::/8',
+    );
+    expect(() => loadConfig({ EXR_PROXY_PROTOCOL_FROM: '10.0.0.0/33,10.0.0' })).toThrow(
+      expect.objectContaining({
+        problems: [
+          'EXR_PROXY_PROTOCOL_FROM: "10.0.0.0/33" is not an address or CIDR',
+          'EXR_PROXY_PROTOCOL_FROM: "10.0.0" is not an address or CIDR',
         ],
       }),
     );

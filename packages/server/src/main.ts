@@ -6,7 +6,7 @@ import { loadConfig } from './config.js';
 import { ServerError } from './errors.js';
 import { listenOn } from './listen.js';
 import { createRootLogger } from './logger.js';
-import { connectRedis, redactUrl } from './redis.js';
+import { connectRedis, describeTarget, redisTarget } from './redis.js';
 import { redisKeys } from './redis-keys.js';
 import { TokenStore } from './stores/token-store.js';
 
@@ -26,7 +26,7 @@ async function main(argv: string[]): Promise<number> {
 async function start(): Promise<number> {
   const config = loadConfig();
   const logger = createRootLogger(config.logLevel);
-  const redis = await connectRedis(config.redisUrl);
+  const redis = await connectRedis(redisTarget(config));
   const server = await buildServer({ config, logger, redis });
   const address = await listenOn(server.app, config.host, config.port, 'set EXR_PORT (or EXR_HOST)').catch(
     async (error: unknown) => {
@@ -37,7 +37,7 @@ async function start(): Promise<number> {
     },
   );
   logger.info(
-    { address, redis: redactUrl(config.redisUrl), instance: config.instanceId },
+    { address, redis: describeTarget(redisTarget(config)), instance: config.instanceId },
     'exrollout server listening',
   );
   await new Promise<void>((resolve) => {
@@ -48,9 +48,22 @@ async function start(): Promise<number> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  exitAfter(config.shutdownTimeoutMs, logger);
   await server.app.close();
-  await redis.quit();
+  await redis.quit().catch(() => redis.disconnect());
   return 0;
+}
+
+// With Redis down, closing waits on work that cannot finish (jobs, agents' bookkeeping, the queue's connections):
+// the stop is bounded all the same, and a second signal ends it at once.
+function exitAfter(timeoutMs: number, logger: ReturnType<typeof createRootLogger>): void {
+  const exit = (why: string) => {
+    logger.error({ timeoutMs }, `exiting before the shutdown finished: ${why}`);
+    process.exit(1);
+  };
+  setTimeout(() => exit('it took too long'), timeoutMs).unref();
+  process.once('SIGINT', () => exit('second signal'));
+  process.once('SIGTERM', () => exit('second signal'));
 }
 
 async function createToken(args: string[]): Promise<number> {
@@ -66,7 +79,7 @@ async function createToken(args: string[]): Promise<number> {
     return 2;
   }
   const config = loadConfig();
-  const redis = await connectRedis(config.redisUrl);
+  const redis = await connectRedis(redisTarget(config));
   try {
     const issued = await new TokenStore(redis, redisKeys(config.redisPrefix)).createOperatorToken(
       values.name,

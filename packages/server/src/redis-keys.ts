@@ -39,12 +39,16 @@ export interface RedisKeys {
   doneCommands(id: string): string;
   /** Stream: a rollout's audit events. */
   events(id: string): string;
+  /** Hash: a finished rollout's last view and whole trail (`record`, gzipped JSON) and its `summary`, once archived. */
+  archive(id: string): string;
   /** String: the per-rollout mutation lock. */
   rolloutLock(id: string): string;
   /** String (JSON): the command outstanding for an agent. */
   agentCommand(name: string): string;
   /** Prefix of the BullMQ queues. */
   readonly queuePrefix: string;
+  /** String with a 10 s TTL: written by an instance's readiness check, to prove that Redis takes writes. */
+  instanceReady(instance: string): string;
 }
 
 /** Builds the key set for a prefix such as `exr:`. */
@@ -57,6 +61,8 @@ export function redisKeys(prefix: string): RedisKeys {
     history: (name: string) => `${prefix}history:${lower(name)}`,
     internetFacingPins: `${prefix}pins:internet-facing`,
     lastSeen: `${prefix}lastseen`,
+    instanceReady: (instance: string) => `${prefix}ready:${instance}`,
+    archive: (id: string) => `${prefix}archive:${id}`,
     enrolToken: (hash: string) => `${prefix}enrol:${hash}`,
     agent: (name: string) => `${prefix}agent:${lower(name)}`,
     agents: `${prefix}agents`,

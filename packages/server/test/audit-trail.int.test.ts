@@ -74,4 +74,16 @@ describe('the audit trail of a long rollout', () => {
     expect(all.events).toHaveLength(all.total - all.dropped);
     expect(all.events.at(-1)?.type).toBe('server.step-started');
   });
+
+  it("never trims a live rollout's trail by default, however long: its rollout.created stays", async () => {
+    // Issue 19 item 5: the trail was trimmed at about 100,000 events, so a rollout of 10,300 servers started
+    // dropping its own rollout.created while it ran.
+    server = await startTestServer();
+    fleet = await fleetFor(server, { servers: [sim('HUB1', ['HubTransport'])] });
+    const id = await createRollout(server, { approvalRequired: false });
+    await writeEvents(server, id, 101_000);
+    const first = await page(server, id, '?limit=1');
+    expect(first).toMatchObject({ total: 101_001, dropped: 0 });
+    expect(first.events[0]?.type).toBe('rollout.created');
+  });
 });

@@ -6,7 +6,7 @@ import WebSocket from 'ws';
 import { buildServer, type ExrolloutServer } from '../src/app.js';
 import { loadConfig, type ServerConfig } from '../src/config.js';
 import type { Logger } from '../src/logger.js';
-import { connectRedis, deleteKeysWithPrefix } from '../src/redis.js';
+import { connectRedis, deleteKeysWithPrefix, redisTarget } from '../src/redis.js';
 
 /** A server on 127.0.0.1 port 0 with its own Redis key prefix, and an admin token. */
 export interface TestServer extends ExrolloutServer {
@@ -39,7 +39,7 @@ export async function startTestServer(
       ...overrides,
     },
   );
-  const redis = await connectRedis(config.redisUrl);
+  const redis = await connectRedis(redisTarget(config));
   const server = await buildServer({ config, logger: logger ?? pino({ level: config.logLevel }), redis });
   await beforeListen?.(server);
   const url = await server.app.listen({ host: '127.0.0.1', port: 0 });

@@ -198,7 +198,9 @@ export class AgentClient extends EventEmitter<AgentClientEvents> {
 
   #scheduleReconnect(end: SessionEnd): void {
     if (end.upMs > (this.#options.stableAfterMs ?? 10_000)) this.#backoff.reset();
-    const delayMs = this.#backoff.next();
+    // A refusal that says when to come back (429 from the login limiter) is honoured; the jitter still spreads
+    // the agents it refused together.
+    const delayMs = (end.retryAfterMs ?? 0) + this.#backoff.next();
     const attempt = this.#backoff.attempt;
     const error = end.error ?? (end.handshakeStatus ? `HTTP ${end.handshakeStatus}` : undefined);
     this.#state = 'waiting';

@@ -24,6 +24,8 @@ export interface SessionEnd {
   readonly reason: string;
   /** Set when the server refused the WebSocket upgrade with an HTTP answer (e.g. 401). */
   readonly handshakeStatus?: number;
+  /** How long the refusal's Retry-After asks the agent to wait (a 429 or 503), in milliseconds. */
+  readonly retryAfterMs?: number;
   /** How long the connection stayed open, in milliseconds; 0 if it never opened. */
   readonly upMs: number;
   /** Whether the socket ever opened. */
@@ -66,8 +68,10 @@ export class Session {
   #resolveEnded: () => void = () => {};
   #openedAt: number | undefined;
   #handshakeStatus: number | undefined;
+  #retryAfterMs: number | undefined;
   #error: string | undefined;
   #over = false;
+  #lastHeard = 0;
 
   constructor(deps: SessionDeps) {
     this.#deps = deps;
@@ -94,6 +98,7 @@ export class Session {
     });
     this.#socket.on('open', () => this.#opened());
     this.#socket.on('message', (data, isBinary) => this.#received(data, isBinary));
+    this.#socket.on('ping', () => this.#heard());
     this.#socket.on('unexpected-response', (_request, response) => this.#refused(response));
     this.#socket.on('error', (error) => {
       this.#error = error.message;
@@ -141,12 +146,14 @@ export class Session {
 
   #refused(response: IncomingMessage): void {
     this.#handshakeStatus = response.statusCode;
+    this.#retryAfterMs = retryAfterMs(response.headers['retry-after'], Date.now());
     response.resume();
     // With a listener on 'unexpected-response', ws leaves aborting the handshake to us.
     this.#socket.terminate();
   }
 
   #received(data: WebSocket.RawData, isBinary: boolean): void {
+    this.#heard();
     const frame = isBinary ? '' : rawText(data);
     const decoded = decodeServerMessage(frame);
     if (!decoded.ok) {
@@ -187,7 +194,31 @@ export class Session {
       if (!this.#over) this.#deps.commands.onReady?.(this.#channel);
     });
     this.#every(welcome.heartbeatIntervalMs, () => this.#sendHeartbeat());
+    this.#heard();
+    this.#every(Math.max(1, welcome.heartbeatIntervalMs / 2), () =>
+      this.#checkSilence(welcome.heartbeatIntervalMs),
+    );
     this.#every(welcome.inventoryIntervalMs, () => void this.#inventory.refresh());
+  }
+
+  #heard(): void {
+    this.#lastHeard = Date.now();
+  }
+
+  // The server pings every heartbeat interval. A link that drops packets silently (a firewall, a NAT that forgot
+  // the connection) gives no error for many minutes: two intervals without a ping or a message end the session.
+  #checkSilence(intervalMs: number): void {
+    if (Date.now() - this.#lastHeard <= 2 * intervalMs) return;
+    // Judged after the pending I/O: a ping that waited in the socket while this process was busy counts.
+    setImmediate(() => {
+      const silentMs = Date.now() - this.#lastHeard;
+      if (this.#over || silentMs <= 2 * intervalMs) return;
+      this.#deps.logger.warn(
+        { silentMs, intervalMs },
+        'nothing from the server for two ping intervals; reconnecting',
+      );
+      this.terminate();
+    });
   }
 
   #sendHeartbeat(): void {
@@ -212,6 +243,7 @@ export class Session {
       opened,
       upMs: opened ? Date.now() - (this.#openedAt ?? 0) : 0,
       ...(this.#handshakeStatus === undefined ? {} : { handshakeStatus: this.#handshakeStatus }),
+      ...(this.#retryAfterMs === undefined ? {} : { retryAfterMs: this.#retryAfterMs }),
       ...(this.#error === undefined ? {} : { error: this.#error }),
     });
     this.#resolveEnded();
@@ -233,6 +265,18 @@ export class Session {
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
   }
+}
+
+/** The longest Retry-After the agent honours: a wrong header must not silence it for days. */
+export const MAX_RETRY_AFTER_MS = 3_600_000;
+
+/** A Retry-After header (seconds, or an HTTP date) as milliseconds from `now`, at most an hour; undefined if absent or bad. @internal */
+export function retryAfterMs(header: string | undefined, now: number): number | undefined {
+  if (header === undefined) return undefined;
+  const text = header.trim();
+  const ms = /^\d+$/.test(text) ? Number(text) * 1000 : Date.parse(text) - now;
+  if (!Number.isFinite(ms)) return undefined;
+  return Math.min(Math.max(0, ms), MAX_RETRY_AFTER_MS);
 }
 
 function rawText(data: WebSocket.RawData): string {

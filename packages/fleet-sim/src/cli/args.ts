@@ -40,7 +40,11 @@ function buildProgram(out: Output): Command {
     })
     .showHelpAfterError('(run with --help for usage)')
     .allowExcessArguments(false)
-    .option('--server <url>', 'server URL, e.g. http://127.0.0.1:8443')
+    .option(
+      '--server <url>',
+      'server URL, e.g. http://127.0.0.1:8443; repeat it (or separate URLs with commas) to spread the agents over several',
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), ...value.split(',')],
+    )
     .option(
       '--scenario <file>',
       'scenario JSON: an inventory, with optional per-server "host" and "behaviour"',

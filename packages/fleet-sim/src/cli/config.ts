@@ -22,8 +22,8 @@ export interface FleetSimConfig {
   readonly source: ScenarioSource;
   /** Print the scenario as JSON and exit, without connecting anything. */
   readonly printScenario: boolean;
-  /** Required unless printScenario. */
-  readonly serverUrl?: string;
+  /** Required unless printScenario: one URL or several, the agents spread over them in turn. */
+  readonly serverUrls?: readonly string[];
   readonly enrolToken?: string;
   readonly stateDir?: string;
   /** @default 200 */
@@ -39,7 +39,7 @@ export interface FleetSimConfig {
 
 /** The flags as the parser hands them over. */
 export interface FleetSimFlags {
-  readonly server?: string;
+  readonly server?: readonly string[];
   readonly scenario?: string;
   readonly generate?: string;
   readonly seed?: string;
@@ -66,7 +66,9 @@ export function compileFleetSimConfig(flags: FleetSimFlags): Readonly<FleetSimCo
   return Object.freeze({
     source: Object.freeze(scenarioSource(flags)),
     printScenario,
-    ...(flags.server === undefined ? {} : { serverUrl: serverUrl(flags.server) }),
+    ...(flags.server === undefined
+      ? {}
+      : { serverUrls: Object.freeze(flags.server.map((url) => serverUrl(url.trim()))) }),
     ...(flags.enrolToken === undefined ? {} : { enrolToken: flags.enrolToken }),
     ...(flags.stateDir === undefined ? {} : { stateDir: flags.stateDir }),
     concurrency: integer('--concurrency', flags.concurrency ?? '200', 1, 10_000),

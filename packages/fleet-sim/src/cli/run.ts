@@ -25,11 +25,11 @@ export interface FleetSimDeps {
 export async function runFleetSim(config: Readonly<FleetSimConfig>, deps: FleetSimDeps): Promise<number> {
   try {
     const scenario = await loadScenario(config.source);
-    if (config.printScenario || config.serverUrl === undefined) {
+    if (config.printScenario || config.serverUrls === undefined) {
       deps.out.stdout.write(`${JSON.stringify(scenario, null, 2)}\n`);
       return 0;
     }
-    return await simulate(scenario, config.serverUrl, config, deps);
+    return await simulate(scenario, config.serverUrls, config, deps);
   } catch (error) {
     const known = error instanceof FleetError;
     const message = error instanceof Error ? error.message : String(error);
@@ -42,13 +42,13 @@ export async function runFleetSim(config: Readonly<FleetSimConfig>, deps: FleetS
 
 async function simulate(
   scenario: Scenario,
-  serverUrl: string,
+  serverUrls: readonly string[],
   config: Readonly<FleetSimConfig>,
   deps: FleetSimDeps,
 ): Promise<number> {
   const startedAt = Date.now();
   const fleet = await startFleet({
-    serverUrl,
+    serverUrl: serverUrls,
     scenario,
     logger: deps.logger,
     concurrency: config.concurrency,
@@ -62,7 +62,7 @@ async function simulate(
     exitCode = 1;
     deps.out.stderr.write(`exrollout-fleet-sim: ${error instanceof Error ? error.message : String(error)}\n`);
   });
-  const summary = summarise(fleet, serverUrl, startedAt);
+  const summary = summarise(fleet, startedAt);
   deps.out.stdout.write(
     config.json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatSummary(summary)}\n`,
   );

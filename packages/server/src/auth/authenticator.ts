@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthRateLimitedError, ServerError, tokenRefused, unauthorized } from '../errors.js';
 import type { OperatorToken, TokenStore } from '../stores/token-store.js';
-import type { AuthFailureLimiter } from './auth-limiter.js';
+import { type AuthAttempt, type AuthFailureLimiter, credentialId } from './auth-limiter.js';
 import { bearerSecret } from './secrets.js';
 
 /** The server name an agent credential speaks for, and the credential's SHA-256. */
@@ -50,12 +50,13 @@ export class Authenticator {
   ): Promise<{ credential: string; replacedCredentialHash?: string }> {
     return this.withRetryAfter(reply, async () => {
       // Checked before, not beside, the enrolment: a refused address must not use up a token.
-      await this.limiter.assertAllowed(request.ip);
+      const attempt = { address: request.ip, credentialId: credentialId(token) };
+      await this.limiter.assertAllowed(attempt);
       try {
         return await this.tokens.enrol(token, name);
       } catch (error) {
         if (error instanceof ServerError && error.code === 'SRV_ERR_ENROL_TOKEN_INVALID')
-          await this.recordFailure(request);
+          await this.recordFailure(request, attempt);
         throw error;
       }
     });
@@ -66,23 +67,29 @@ export class Authenticator {
     reply: FastifyReply,
     lookup: () => Promise<T | undefined>,
   ): Promise<T | undefined> {
-    if (request.headers.authorization === undefined) return Promise.resolve(undefined);
+    const presented = request.headers.authorization;
+    if (presented === undefined) return Promise.resolve(undefined);
+    const attempt = { address: request.ip, credentialId: credentialId(presented) };
     return this.withRetryAfter(reply, async () => {
       // Side by side, so that a good secret waits no longer than one Redis round trip.
-      const [, found] = await Promise.all([this.limiter.assertAllowed(request.ip), lookup()]);
-      if (found === undefined) await this.recordFailure(request);
+      const [, found] = await Promise.all([this.limiter.assertAllowed(attempt), lookup()]);
+      if (found === undefined) await this.recordFailure(request, attempt);
       return found;
     });
   }
 
-  private async recordFailure(request: FastifyRequest): Promise<void> {
+  private async recordFailure(request: FastifyRequest, attempt: AuthAttempt): Promise<void> {
     try {
-      await this.limiter.recordFailure(request.ip);
+      await this.limiter.recordFailure(attempt);
     } catch (error) {
       if (error instanceof AuthRateLimitedError)
         request.log.warn(
-          { client: request.ip, retryAfterSeconds: error.retryAfterSeconds },
-          'too many failed authentications: address refused',
+          {
+            client: request.ip,
+            credentialId: attempt.credentialId,
+            retryAfterSeconds: error.retryAfterSeconds,
+          },
+          'too many failed authentications: refused',
         );
       throw error;
     }

@@ -2,8 +2,11 @@ import type { ChainableCommander, Redis } from 'ioredis';
 import type { RedisKeys } from '../redis-keys.js';
 import type { RolloutEvent } from './model.js';
 
-/** Events kept per rollout unless configured otherwise; older ones are dropped, and counted as dropped. */
-export const DEFAULT_EVENTS_MAX = 100_000;
+/**
+ * Events kept per rollout unless configured otherwise: 0, no bound, so that a live rollout's trail is never
+ * trimmed (archiving bounds what finished ones keep). With a bound, older events are dropped and counted.
+ */
+export const DEFAULT_EVENTS_MAX = 0;
 /** The rollout hash's field counting every event ever appended, so that dropped ones can be told. */
 const WRITTEN = 'events';
 // A filtered page reads at most this many entries before it hands back a cursor to go on from.
@@ -28,7 +31,7 @@ export interface EventsQuery {
   readonly matches?: (event: RolloutEvent) => boolean;
 }
 
-/** A rollout's audit trail: a Redis stream of at most `max` events, with a count of every event appended. */
+/** A rollout's audit trail: a Redis stream (of at most `max` events, if `max` > 0), with a count of every event appended. */
 export class AuditTrail {
   constructor(
     private readonly redis: Redis,
@@ -43,7 +46,8 @@ export class AuditTrail {
       const fields = ['at', event.at, 'actor', event.actor, 'type', event.type, 'message', event.message];
       if (event.server) fields.push('server', event.server);
       if (event.data) fields.push('data', JSON.stringify(event.data));
-      multi.xadd(this.keys.events(id), 'MAXLEN', '~', this.max, '*', ...fields);
+      if (this.max > 0) multi.xadd(this.keys.events(id), 'MAXLEN', '~', this.max, '*', ...fields);
+      else multi.xadd(this.keys.events(id), '*', ...fields);
     }
     multi.hincrby(this.keys.rollout(id), WRITTEN, events.length);
   }
@@ -98,7 +102,8 @@ export class AuditTrail {
     return (await this.range(id, cursor, 1)).length > 0 ? cursor : null;
   }
 
-  private async counts(id: string): Promise<Pick<EventsPage, 'total' | 'dropped'>> {
+  /** How many events the trail ever held, and how many of them its bound dropped. */
+  async counts(id: string): Promise<Pick<EventsPage, 'total' | 'dropped'>> {
     const [written, length] = await Promise.all([
       this.redis.hget(this.keys.rollout(id), WRITTEN),
       this.redis.xlen(this.keys.events(id)),

@@ -17,6 +17,8 @@ import type { Logger } from '../logger.js';
 import type { RedisKeys } from '../redis-keys.js';
 import type { InventoryStore } from '../stores/inventory-store.js';
 import { applyAction, applyServerAction, type RolloutAction, type ServerAction } from './actions.js';
+import { RolloutArchive } from './archive.js';
+import { archiveRollout } from './archiver.js';
 import { type BatchItem, RolloutBatcher } from './batcher.js';
 import { rolloutOfCommand } from './commands.js';
 import { dispatch } from './dispatcher.js';
@@ -30,7 +32,7 @@ import { readAhead, runOf } from './reads.js';
 import { applyResult, RESULT_REFUSED, watchCommand } from './results.js';
 import { planRollback, type RollbackScope, scopeLabel } from './rollback.js';
 import { resumeStep } from './steps.js';
-import { RolloutStore } from './store.js';
+import { type RolloutChanges, RolloutStore } from './store.js';
 import { checkConfirming } from './verification.js';
 import { type RolloutView, rolloutView } from './views.js';
 import { type Delivery, Work } from './work.js';
@@ -43,7 +45,7 @@ export interface EngineDeps {
   readonly bus: Bus;
   readonly queue: JobQueue;
   readonly logger: Logger;
-  /** Audit events kept per rollout. @default 100000 */
+  /** Audit events kept per rollout; 0 keeps every one. @default 0 */
   readonly eventsMax?: number;
   /**
    * Sends a message to an agent connected to this instance; false when it is not here (then the bus carries it
@@ -61,9 +63,14 @@ export interface CreateRollout {
 
 const TERMINAL = new Set<string>(ENDED_ROLLOUT_STATES);
 
+const archived = (id: string) =>
+  new ServerError('SRV_ERR_ROLLOUT_ARCHIVED', 409, `rollout ${id} is archived: it can be read, not changed`);
+
 /** Runs rollouts: operator actions, the dispatcher, step results and command watches, all under a per-rollout lock. */
 export class RolloutEngine implements CommandSink {
   readonly store: RolloutStore;
+  /** Finished rollouts kept as one compressed record each. */
+  readonly archive: RolloutArchive;
   private readonly batcher: RolloutBatcher<Work>;
   // The current wave's server states as this instance last committed them, with the rollout's version then: a
   // wave of 9,000 servers costs about 20 ms to read back from Redis, on every batch.
@@ -74,6 +81,7 @@ export class RolloutEngine implements CommandSink {
 
   constructor(private readonly deps: EngineDeps) {
     this.store = new RolloutStore(deps.redis, deps.keys, deps.eventsMax);
+    this.archive = new RolloutArchive(deps.redis, deps.keys);
     this.batcher = new RolloutBatcher((id, items) => this.runLocked(id, items));
   }
 
@@ -163,8 +171,12 @@ export class RolloutEngine implements CommandSink {
   /** The rollout as the API shows it. */
   async view(id: string): Promise<RolloutView> {
     const meta = await this.store.meta(id);
-    const plan = await this.store.plan(id);
-    if (!meta || !plan) throw notFound(`rollout ${id}`);
+    const plan = meta ? await this.store.plan(id) : undefined;
+    if (!meta || !plan) {
+      const archived = await this.archive.get(id);
+      if (archived) return archived.view;
+      throw notFound(`rollout ${id}`);
+    }
     const runs = await this.store.runs(
       id,
       plan.waves.flatMap((wave) => wave.servers.map((server) => server.name)),
@@ -172,11 +184,40 @@ export class RolloutEngine implements CommandSink {
     return rolloutView(meta, plan, runs);
   }
 
+  /**
+   * Archives every finished rollout whose state has not changed for `afterMs`: one compressed record replaces its
+   * working keys, and `view` and the events routes read it from there. Returns what it archived, with sizes.
+   */
+  async archiveFinished(afterMs: number, now = new Date()): Promise<{ id: string; bytes: number }[]> {
+    const done: { id: string; bytes: number }[] = [];
+    for (const id of await this.store.ids(Number.MAX_SAFE_INTEGER)) {
+      const meta = await this.store.meta(id);
+      if (!meta || !TERMINAL.has(meta.state) || now.getTime() - Date.parse(meta.updatedAt) < afterMs)
+        continue;
+      const bytes = await withLock(this.deps.redis, this.deps.keys.rolloutLock(id), async (signal) => {
+        const current = await this.store.meta(id);
+        if (!current || !TERMINAL.has(current.state)) return undefined;
+        const view = await this.view(id);
+        signal.throwIfAborted();
+        return archiveRollout({ ...this.deps, store: this.store, archive: this.archive }, view, now);
+      });
+      if (bytes !== undefined) done.push({ id, bytes });
+    }
+    return done;
+  }
+
   /** The newest rollouts, without their servers. */
   async list(limit = 50): Promise<Omit<RolloutView, 'waves'>[]> {
     const ids = await this.store.ids(limit);
-    const views = await Promise.all(ids.map((id) => this.view(id)));
-    return views.map(({ waves: _waves, ...summary }) => summary);
+    // An archived rollout's summary is kept beside its record: a list need not unzip whole rollouts.
+    return Promise.all(
+      ids.map(async (id) => {
+        const archived = (await this.store.meta(id)) ? undefined : await this.archive.summary(id);
+        if (archived) return archived;
+        const { waves: _waves, ...summary } = await this.view(id);
+        return summary;
+      }),
+    );
   }
 
   /** An operator action on the rollout (start, pause, resume, approve, abort). */
@@ -318,53 +359,67 @@ export class RolloutEngine implements CommandSink {
     return childId;
   }
 
-  // A rollback reports each server it rolled back, and its own end, to the rollout it undoes (lock order: child, then parent).
-  private async propagateToParent(child: Work): Promise<void> {
+  // A rollback reports each server it rolled back, and its own end, to the rollout it undoes, in the same MULTI as
+  // its own changes, so that a crash between two writes cannot leave them disagreeing (lock order: child, then parent).
+  private async commitWithParent(child: Work, signal: AbortSignal): Promise<number> {
     const parentId = child.meta.parentId;
-    if (child.meta.kind !== 'rollback' || !parentId) return;
     const rolledBack = [...child.runs.values()].filter((run) => run.state === 'rolled-back');
     const ended = ['completed', 'completed-with-failures', 'aborted'].includes(child.meta.state);
-    if (rolledBack.length === 0 && !ended) return;
-    await withLock(this.deps.redis, this.deps.keys.rolloutLock(parentId), async () => {
+    if (child.meta.kind !== 'rollback' || !parentId || (rolledBack.length === 0 && !ended))
+      return this.store.commit(child.meta.id, child.changes());
+    return withLock(this.deps.redis, this.deps.keys.rolloutLock(parentId), async (parentSignal) => {
       const parent = await this.store.meta(parentId);
-      if (!parent) return;
-      const runs = await this.store.runs(
-        parentId,
-        rolledBack.map((run) => run.name),
-      );
-      const at = child.now.toISOString();
-      const changes = {
-        runs: runs.map((run) => {
-          const { error: _e, ...rest } = run;
-          const done = rolledBack.find((r) => r.name === run.name);
-          return {
-            ...rest,
-            state: 'rolled-back' as const,
-            finishedAt: at,
-            ...(done?.toBuild ? { toBuild: done.toBuild } : {}),
-          };
-        }),
-        events: rolledBack.map((run) => ({
-          at,
-          actor: 'exrollout',
-          type: 'server.rolled-back',
-          message: `${run.name} is back on ${run.toBuild ?? run.targetBuild} (rollback ${child.meta.id})`,
-          server: run.name,
-        })),
-        ...(ended && parent.state === 'rolling-back' && parent.rollbackId === child.meta.id
-          ? { meta: this.parentAfterRollback(parent, child) }
-          : {}),
-      };
-      if (changes.meta)
-        changes.events.push({
-          at,
-          actor: 'exrollout',
-          type: 'rollout.rollback-ended',
-          message: String(changes.meta.reason),
-          server: '',
-        });
-      await this.store.commit(parentId, changes);
+      const linked = parent
+        ? [{ id: parentId, changes: await this.parentChanges(parent, child, rolledBack, ended) }]
+        : [];
+      signal.throwIfAborted();
+      parentSignal.throwIfAborted();
+      return this.store.commit(child.meta.id, child.changes(), linked);
     });
+  }
+
+  private async parentChanges(
+    parent: Omit<RolloutMeta, 'plan'>,
+    child: Work,
+    rolledBack: readonly ServerRun[],
+    ended: boolean,
+  ): Promise<RolloutChanges> {
+    const runs = await this.store.runs(
+      parent.id,
+      rolledBack.map((run) => run.name),
+    );
+    const at = child.now.toISOString();
+    const changes = {
+      runs: runs.map((run) => {
+        const { error: _e, ...rest } = run;
+        const done = rolledBack.find((r) => r.name === run.name);
+        return {
+          ...rest,
+          state: 'rolled-back' as const,
+          finishedAt: at,
+          ...(done?.toBuild ? { toBuild: done.toBuild } : {}),
+        };
+      }),
+      events: rolledBack.map((run) => ({
+        at,
+        actor: 'exrollout',
+        type: 'server.rolled-back',
+        message: `${run.name} is back on ${run.toBuild ?? run.targetBuild} (rollback ${child.meta.id})`,
+        server: run.name,
+      })),
+      ...(ended && parent.state === 'rolling-back' && parent.rollbackId === child.meta.id
+        ? { meta: this.parentAfterRollback(parent, child) }
+        : {}),
+    };
+    if (changes.meta)
+      changes.events.push({
+        at,
+        actor: 'exrollout',
+        type: 'rollout.rollback-ended',
+        message: String(changes.meta.reason),
+        server: '',
+      });
+    return changes;
   }
 
   private parentAfterRollback(parent: Omit<RolloutMeta, 'plan'>, child: Work) {
@@ -558,7 +613,7 @@ export class RolloutEngine implements CommandSink {
     const work = await withLock(this.deps.redis, this.deps.keys.rolloutLock(id), async (signal) => {
       const loaded = await this.store.metaWithVersion(id);
       const plan = await this.store.plan(id);
-      if (!loaded || !plan) throw notFound(`rollout ${id}`);
+      if (!loaded || !plan) throw (await this.archive.get(id)) ? archived(id) : notFound(`rollout ${id}`);
       const { meta, version } = loaded;
       // Still current only if no one (another instance, a rollback's report) committed since.
       const known = new Map(cached?.version === version ? [[cached.wave, cached.states]] : []);
@@ -579,13 +634,11 @@ export class RolloutEngine implements CommandSink {
       signal.throwIfAborted();
       await this.deps.queue.add(current.jobs);
       signal.throwIfAborted();
-      const committed = await this.store.commit(id, current.changes());
+      const committed = await this.commitWithParent(current, signal);
       const wave = current.meta.currentWave;
       const states = current.waveStates(wave);
       if (states && !TERMINAL.has(current.meta.state))
         this.waveStates.set(id, { version: committed, wave, states });
-      signal.throwIfAborted();
-      await this.propagateToParent(current);
       return current;
     });
     await this.afterCommit(work);

@@ -1,6 +1,7 @@
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import Value from 'typebox/value';
+import { ServerError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { BLOCKING } from '../redis.js';
 import { JOBS, type JobData, type JobName, ROLLOUT_QUEUE } from './jobs.js';
@@ -50,7 +51,8 @@ export class JobQueue {
           attempts: 10,
           backoff: { type: 'exponential' as const, delay: 500 },
           removeOnComplete: { age: 3600, count: 10_000 },
-          removeOnFail: { age: 24 * 3600 },
+          // Bounded in count too: a fault that fails thousands of jobs must not pile them up for a day.
+          removeOnFail: { age: 24 * 3600, count: 5000 },
         },
       })),
     );
@@ -65,7 +67,13 @@ export class JobQueue {
         const schema = JOBS[name];
         if (!schema || !Value.Check(schema, job.data))
           throw new UnrecoverableError(`invalid job ${job.name}: ${JSON.stringify(job.data)}`);
-        await (handlers[name] as (data: unknown) => Promise<void>)(job.data);
+        try {
+          await (handlers[name] as (data: unknown) => Promise<void>)(job.data);
+        } catch (error) {
+          // A job left over from a finished rollout (a delayed watch) has nothing to do once it is archived.
+          if (error instanceof ServerError && error.code === 'SRV_ERR_ROLLOUT_ARCHIVED') return;
+          throw error;
+        }
       },
       {
         connection: this.connection(this.redis),

@@ -112,6 +112,11 @@ export class RolloutStore {
     };
   }
 
+  /** Drops what is cached of a rollout that was archived. */
+  forget(id: string): void {
+    this.plans.delete(id);
+  }
+
   /** The plan a rollout keeps (immutable, so cached). */
   async plan(id: string): Promise<RolloutPlan | undefined> {
     const cached = this.plans.get(id);
@@ -170,9 +175,22 @@ export class RolloutStore {
     return (await this.redis.sismember(this.keys.doneCommands(id), commandId)) === 1;
   }
 
-  /** Applies a set of changes atomically; returns the rollout's new version. */
-  async commit(id: string, changes: RolloutChanges): Promise<number> {
-    const multi = this.redis.multi().hincrby(this.keys.rollout(id), VERSION, 1);
+  /** Applies a set of changes, and those of `linked` rollouts, in one MULTI; returns the first rollout's new version. */
+  async commit(
+    id: string,
+    changes: RolloutChanges,
+    linked: readonly { readonly id: string; readonly changes: RolloutChanges }[] = [],
+  ): Promise<number> {
+    const multi = this.redis.multi();
+    this.append(multi, id, changes);
+    // A rollback's report to the rollout it undoes goes in the same MULTI: both hold, or neither.
+    for (const other of linked) this.append(multi, other.id, other.changes);
+    const results = await multi.exec();
+    return Number(results?.[0]?.[1] ?? 0);
+  }
+
+  private append(multi: ChainableCommander, id: string, changes: RolloutChanges): void {
+    multi.hincrby(this.keys.rollout(id), VERSION, 1);
     if (changes.meta)
       multi.hset(
         this.keys.rollout(id),
@@ -185,8 +203,6 @@ export class RolloutStore {
       if (command) multi.set(this.keys.agentCommand(server), JSON.stringify(command));
       else multi.del(this.keys.agentCommand(server));
     }
-    const results = await multi.exec();
-    return Number(results?.[0]?.[1] ?? 0);
   }
 
   private writeRun(multi: ChainableCommander, id: string, run: ServerRun): void {

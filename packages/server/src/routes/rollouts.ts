@@ -5,6 +5,7 @@ import Type, { type Static } from 'typebox';
 import type { Authenticator } from '../auth/authenticator.js';
 import { requireRole } from '../auth/operator-auth.js';
 import { ROLLOUT_ACTIONS, SERVER_ACTIONS } from '../engine/actions.js';
+import { archivedPage } from '../engine/archive.js';
 import type { RolloutEngine } from '../engine/engine.js';
 import { RolloutView } from '../engine/views.js';
 import { BLOCKING } from '../redis.js';
@@ -259,6 +260,23 @@ export async function rolloutRoutes(
       await engine.view(id);
       const wanted = query.server?.toLowerCase();
       const matches = (event: { server?: string }) => !wanted || event.server?.toLowerCase() === wanted;
+      const archived = await engine.archive.get(id);
+      // An archived rollout's trail is complete: a follower gets all of it at once, and the stream ends.
+      if (archived)
+        return query.follow
+          ? streamArchived(
+              reply,
+              archivedPage(archived, {
+                limit: Number.MAX_SAFE_INTEGER,
+                ...(query.after ? { after: query.after } : {}),
+                matches,
+              }).events,
+            )
+          : archivedPage(archived, {
+              ...(query.after ? { after: query.after } : {}),
+              limit: query.limit ?? 1000,
+              ...(wanted ? { matches } : {}),
+            });
       if (!query.follow)
         return engine.store.trail.page(id, {
           ...(query.after ? { after: query.after } : {}),
@@ -277,6 +295,17 @@ export async function rolloutRoutes(
       });
     },
   );
+}
+
+function streamArchived(reply: FastifyReply, events: readonly { id: string }[]): FastifyReply {
+  reply.hijack();
+  reply.raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  for (const event of events)
+    reply.raw.write(`id: ${event.id}\nevent: rollout-event\ndata: ${JSON.stringify(event)}\n\n`);
+  reply.raw.end(
+    `event: closed\ndata: ${JSON.stringify({ code: 'archived', message: 'the rollout is archived: its trail is complete' })}\n\n`,
+  );
+  return reply;
 }
 
 async function streamEvents(

@@ -44,7 +44,7 @@ const MESSAGE_TYPES = Object.keys(VALID_MESSAGES) as AgentMessageType[];
 // INVENTORY counts against its agent's limit even when refused, and BullMQ's worker renews its stalled-job check
 // key on its own timer, whatever the requests.
 const mayChange = (key: string) =>
-  key.startsWith('authfail:') || key.startsWith('invlimit:') || key === 'bull:rollouts:stalled-check';
+  key.startsWith('authfail') || key.startsWith('invlimit:') || key === 'bull:rollouts:stalled-check';
 
 // Names that are NetBIOS-shaped but that Windows refuses as computer names (issue 13, item 18).
 const WINDOWS_REFUSES = ['2007', '0', 'CON', 'nul', 'Com1', 'LPT9', 'EX01-', 'SERVER', 'gw'];

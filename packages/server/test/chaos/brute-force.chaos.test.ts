@@ -124,6 +124,22 @@ describe('failed authentications are rate limited per client address', () => {
     expect(await server.redis.pttl(`${server.prefix}authfail:${ATTACKER}`)).toBeGreaterThan(60_000);
   });
 
+  it('one credential refused again and again blocks only itself: other secrets from that address still work', async () => {
+    // Issue 19 item 6: agents with a revoked credential retrying behind one balancer address locked out the fleet.
+    const server = await start();
+    const credential = await enrolAgent(server, 'HUB01');
+    const revoked = guess('exa');
+    for (let i = 0; i < LIMIT; i++) expect((await handshake(server, ATTACKER, revoked)).status).toBe(401);
+    for (let i = 0; i < 3; i++) expectRateLimited(await handshake(server, ATTACKER, revoked));
+    expect((await rest(server, ATTACKER, '/api/v1/me', server.admin)).status).toBe(200);
+    expect((await handshake(server, ATTACKER, credential)).status).toBe('open');
+    // It counted once at the address: LIMIT - 1 more wrong credentials are refused with 401, the next one with 429.
+    for (let i = 0; i < LIMIT - 1; i++)
+      expect((await rest(server, ATTACKER, '/api/v1/me', guess('exo'))).status).toBe(401);
+    expectRateLimited(await rest(server, ATTACKER, '/api/v1/me', guess('exo')));
+    expectRateLimited(await rest(server, ATTACKER, '/api/v1/me', server.admin));
+  });
+
   it('stops a guessing run after the limit: of 300 guesses only the first few are even checked', async () => {
     const server = await start();
     const statuses = new Map<number, number>();

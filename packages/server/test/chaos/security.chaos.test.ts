@@ -14,7 +14,8 @@ import { appRoutes, rawRequest } from './rest-routes.js';
 // reused and an expired enrolment token; HELLO or INVENTORY naming another server; a viewer creating an
 // enrolment token. This file extends each to every route, role and secret kind.
 
-const mayChange = (key: string) => key.startsWith('authfail:') || key === 'bull:rollouts:stalled-check';
+// Failure counters, per address (authfail:) and per credential from an address (authfail-cred:).
+const mayChange = (key: string) => key.startsWith('authfail') || key === 'bull:rollouts:stalled-check';
 const inventory = (server: InventoryServer): AgentMessage<'INVENTORY'> => ({
   version: 1,
   type: 'INVENTORY',
