@@ -134,3 +134,11 @@ export {
   type UpdateRollup,
 } from './updates/catalog.js';
 export { COMPLIANCE_STATUSES, type ComplianceStatus } from './updates/compliance.js';
+export {
+  catalogPackage,
+  MSP_SIGNATURE,
+  PackageList,
+  packageProblem,
+  RolloutPackages,
+  StoredPackage,
+} from './updates/packages.js';

@@ -48,6 +48,13 @@ export const ServerConfig = Type.Object({
   authBlockSeconds: Type.Integer({ minimum: 1, maximum: 86_400 }),
   /** Proxies (addresses or CIDRs, comma-separated) whose X-Forwarded-For names the client. @default none */
   trustProxy: Type.Optional(Type.String({ minLength: 1, maxLength: 1000, pattern: '^[0-9A-Fa-f.:/, ]+$' })),
+  /**
+   * The package store: an absolute path to a folder every instance mounts (a shared volume); uploads and agents'
+   * downloads are refused without it. @default none
+   */
+  packageDir: Type.Optional(Type.String({ minLength: 2, maxLength: 1024, pattern: '^/' })),
+  /** Megabits per second this instance sends packages to agents at, all downloads together; 0 is no limit. @default 0 */
+  packageMbps: Type.Integer({ minimum: 0, maximum: 100_000 }),
   /** pino log level. @default info */
   logLevel: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   /** This instance's id in logs and in Redis. @default <hostname>-<pid>-<random> */
@@ -76,6 +83,8 @@ const ENV = {
   authFailureWindowSeconds: 'EXR_AUTH_FAILURE_WINDOW_SECONDS',
   authBlockSeconds: 'EXR_AUTH_BLOCK_SECONDS',
   trustProxy: 'EXR_TRUST_PROXY',
+  packageDir: 'EXR_PACKAGE_DIR',
+  packageMbps: 'EXR_PACKAGE_MBPS',
   logLevel: 'EXR_LOG_LEVEL',
   instanceId: 'EXR_INSTANCE_ID',
 } as const satisfies Record<keyof ServerConfig, string>;
@@ -95,6 +104,7 @@ const NUMERIC = new Set<keyof ServerConfig>([
   'authFailureLimit',
   'authFailureWindowSeconds',
   'authBlockSeconds',
+  'packageMbps',
 ]);
 
 /** The environment variable that sets each config field, for docs and error messages. */
@@ -123,6 +133,7 @@ export function loadConfig(
     authFailureLimit: 20,
     authFailureWindowSeconds: 300,
     authBlockSeconds: 900,
+    packageMbps: 0,
     logLevel: 'info',
     instanceId: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
   };
