@@ -111,7 +111,7 @@ export async function buildServer(deps: AppDeps): Promise<ExrolloutServer> {
   const stopEndingStreams = bus.subscribe((message) => {
     if (message.type === 'operator-revoked') streams.endFor(message.tokenId);
   });
-  await app.register(async (scope) => rolloutRoutes(scope, { engine, auth, redis, streams }));
+  await app.register(async (scope) => rolloutRoutes(scope, { engine, auth, redis, streams, packages }));
   await app.register(async (scope) => meRoutes(scope, { auth }));
   await app.register(async (scope) => packageRoutes(scope, { store: packages, auth }));
   await app.register(async (scope) =>

@@ -102,3 +102,7 @@ export const rangeNotSatisfiable = (size: number) =>
     416,
     `the range starts past the end of the package (${size} bytes)`,
   );
+
+/** A rollout names a package the store does not hold, or one of another update or architecture. */
+export const packageNotStored = (message: string) =>
+  new ServerError('SRV_ERR_PACKAGE_NOT_STORED', 400, message);

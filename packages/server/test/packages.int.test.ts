@@ -132,3 +132,30 @@ describe('a server without a package store', () => {
     }
   });
 });
+
+describe('a rollout that names its packages from the store', () => {
+  it('takes their SHA-256 into its policy, and refuses a package of the wrong architecture or not stored', async () => {
+    const bytes = fakeMsp(10_000);
+    const stored = await upload(server, server.admin, bytes);
+    const sha256 = String(stored.body.sha256);
+    const created = await api(server, 'POST', '/api/v1/rollouts', server.admin, {
+      packages: { x64: sha256 },
+      policy: { approvalRequired: false },
+    });
+    expect(created.status).toBe(201);
+    expect((created.body.policy as { packageSha256: unknown }).packageSha256).toEqual({ x64: sha256 });
+
+    const wrongArch = await api(server, 'POST', '/api/v1/rollouts', server.admin, {
+      packages: { x86: sha256 },
+      policy: {},
+    });
+    expect(wrongArch).toMatchObject({ status: 400, body: { code: 'SRV_ERR_PACKAGE_NOT_STORED' } });
+    expect(String(wrongArch.body.message)).toContain('not the x86 package');
+    const missing = await api(server, 'POST', '/api/v1/rollouts', server.admin, {
+      packages: { x64: 'e'.repeat(64) },
+      policy: {},
+    });
+    expect(String(missing.body.message)).toContain('upload it first');
+    await api(server, 'DELETE', `/api/v1/packages/${sha256}`, server.admin);
+  });
+});

@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import {
   catalogPackage,
@@ -49,6 +50,7 @@ export async function packageRoutes(
   };
   // The body is the file itself, streamed to disk by the handler: never buffered, whatever its size.
   app.addContentTypeParser('application/octet-stream', (_request, payload, done) => done(null, payload));
+  holdContinueForUploads(app);
 
   app.post(
     '/api/v1/packages',
@@ -71,6 +73,7 @@ export async function packageRoutes(
     },
     async (request, reply) => {
       const { file, update: updateId } = request.query as Static<typeof UploadQuery>;
+      const target = store();
       const update = updateFor(file, updateId);
       const pkg = catalogPackage(update, file);
       if (!pkg) throw packageInvalid(packageProblem(update, file, 1, []) ?? file);
@@ -81,7 +84,9 @@ export async function packageRoutes(
           413,
           `${file} is ${expectedSize} bytes, over ${pkg.maxBytes}`,
         );
-      const pending = await store().receive(request.body as Readable, {
+      // Authenticated and named right: now the client may send the file (Expect: 100-continue).
+      if (request.headers.expect?.toLowerCase() === '100-continue') reply.raw.writeContinue();
+      const pending = await target.receive(request.body as Readable, {
         file: pkg.file,
         update: update.id,
         architecture: pkg.architecture,
@@ -173,6 +178,18 @@ function updateFor(file: string, updateId: string | undefined): UpdateRollup {
       `${file} is no package of any update in the catalog (${UPDATE_CATALOG.flatMap((u) => u.packages.map((p) => p.file)).join(', ')})`,
     );
   return update;
+}
+
+/**
+ * An upload that asks `Expect: 100-continue` hears "continue" only once its token and file name are accepted, so a
+ * refused client learns why before it sends 500 MB; every other request is told to continue at once, as Node does.
+ */
+function holdContinueForUploads(app: FastifyInstance): void {
+  app.server.on('checkContinue', (request: IncomingMessage, response: ServerResponse) => {
+    const path = (request.url ?? '').split('?')[0];
+    if (!(request.method === 'POST' && path === '/api/v1/packages')) response.writeContinue();
+    app.server.emit('request', request, response);
+  });
 }
 
 function declaredLength(request: FastifyRequest): number | undefined {
