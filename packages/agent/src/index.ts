@@ -75,6 +75,12 @@ export {
 } from './drivers/windows/index.js';
 export { AgentError, DriverError, StepFailedError } from './errors.js';
 export {
+  type DownloadRequest,
+  type DownloadResult,
+  downloadPackage,
+  hashFile,
+} from './staging/download.js';
+export {
   EXECUTOR_ERROR_CODES,
   type ExecutorErrorCode,
   JournalError,

@@ -2,7 +2,7 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** The most sending time an idle link may bank, so that a burst after a pause stays short. */
-const MAX_BURST_MS = 100;
+const MAX_BURST_MS = 20;
 
 /**
  * One instance's sending budget, shared by every package download it serves: `bytesPerSecond` in all, paced by a
