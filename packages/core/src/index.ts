@@ -136,9 +136,11 @@ export {
 export { COMPLIANCE_STATUSES, type ComplianceStatus } from './updates/compliance.js';
 export {
   catalogPackage,
+  installFreeMb,
   MSP_SIGNATURE,
   PackageList,
   packageProblem,
   RolloutPackages,
   StoredPackage,
+  stageFreeBytes,
 } from './updates/packages.js';

@@ -143,7 +143,9 @@ describe('a rollout that names its packages from the store', () => {
       policy: { approvalRequired: false },
     });
     expect(created.status).toBe(201);
-    expect((created.body.policy as unknown as { packageSha256: unknown }).packageSha256).toEqual({ x64: sha256 });
+    expect((created.body.policy as unknown as { packageSha256: unknown }).packageSha256).toEqual({
+      x64: sha256,
+    });
 
     const wrongArch = await api(server, 'POST', '/api/v1/rollouts', server.admin, {
       packages: { x86: sha256 },

@@ -101,6 +101,19 @@ export const RolloutPolicy = Type.Object(
         description: 'SHA-256 of the .msp the agents must find, per architecture.',
       },
     ),
+    packageBytes: Type.Optional(
+      Type.Object(
+        {
+          x64: Type.Optional(Type.Integer({ minimum: 1 })),
+          x86: Type.Optional(Type.Integer({ minimum: 1 })),
+        },
+        {
+          additionalProperties: false,
+          description:
+            "Size of each architecture's package, set by the server from its store: precheck then asks for minFreeMb plus twice the package's size free.",
+        },
+      ),
+    ),
     minFreeMb: Type.Integer({
       minimum: 0,
       maximum: 1_000_000,

@@ -65,3 +65,18 @@ export function packageProblem(
     return `${file} is not a Windows Installer patch: it does not begin with the OLE compound file signature D0 CF 11 E0 A1 B1 1A E1`;
   return undefined;
 }
+
+const MIB = 1_048_576;
+
+/**
+ * Free space (MB) the system drive needs before an install: the policy's margin, plus about twice the package's
+ * size, which the rollup's installer needs while it runs (it unpacks and caches the patch).
+ */
+export function installFreeMb(minFreeMb: number, packageBytes: number | undefined): number {
+  return packageBytes === undefined ? minFreeMb : minFreeMb + 2 * Math.ceil(packageBytes / MIB);
+}
+
+/** Free space (bytes) the package folder needs to stage a package: the rest of the file, plus the install's twice. */
+export function stageFreeBytes(packageBytes: number, alreadyStaged: number): number {
+  return packageBytes - alreadyStaged + 2 * packageBytes;
+}

@@ -20,6 +20,7 @@ export async function withStoredPackages(
     );
   const update = findUpdate(updateId);
   const hashes: Record<string, string> = {};
+  const sizes: Record<string, number> = {};
   for (const architecture of ['x64', 'x86'] as const) {
     const sha256 = packages[architecture];
     if (sha256 === undefined) continue;
@@ -31,6 +32,7 @@ export async function withStoredPackages(
         `packages.${architecture}: ${sha256} is ${found.file} (${found.update}, ${found.architecture}), not the ${architecture} package of ${update.id}`,
       );
     hashes[architecture] = sha256;
+    sizes[architecture] = found.size;
   }
-  return { ...policy, packageSha256: hashes };
+  return { ...policy, packageSha256: hashes, packageBytes: sizes };
 }
