@@ -75,12 +75,6 @@ export {
 } from './drivers/windows/index.js';
 export { AgentError, DriverError, StepFailedError } from './errors.js';
 export {
-  type DownloadRequest,
-  type DownloadResult,
-  downloadPackage,
-  hashFile,
-} from './staging/download.js';
-export {
   EXECUTOR_ERROR_CODES,
   type ExecutorErrorCode,
   JournalError,
@@ -104,3 +98,15 @@ export {
   StepResultPayload,
 } from './executor/journal.js';
 export { MemoryJournal } from './executor/memory-journal.js';
+export {
+  type DownloadRequest,
+  type DownloadResult,
+  downloadPackage,
+  hashFile,
+} from './staging/download.js';
+export {
+  type PackageDownload,
+  type PackageSource,
+  type RetryOptions,
+  serverPackageSource,
+} from './staging/source.js';

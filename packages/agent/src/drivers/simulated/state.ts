@@ -30,6 +30,8 @@ export interface SimulatedState extends HostSnapshot {
   readonly reboots: number;
   /** How many more msiexec runs answer 1618 (another installation is in progress). */
   readonly msiBusyRunsLeft: number;
+  /** Packages the stage step put in the package directory: SHA-256 by file name. */
+  readonly stagedPackages: Readonly<Record<string, string>>;
 }
 
 /** @internal The driver's own, mutable copy of the state. */
@@ -54,6 +56,12 @@ export interface ResolvedBehaviour {
   readonly uninstallBlocked?: 'patch-not-registered' | 'cache-missing';
   /** SHA-256 by file name of the packages on the host; undefined: any package is there, with any hash. */
   readonly packages?: Readonly<Record<string, string>>;
+  /** The stage step: download speed in bytes per simulated millisecond, a cut halfway, a failure. */
+  readonly staging: {
+    readonly bytesPerMs: number;
+    readonly cutHalfway: boolean;
+    readonly failure?: 'unreachable' | 'hash-mismatch';
+  };
 }
 
 /** @internal Fills in the defaults of a (valid) description's behaviour. */
@@ -76,6 +84,12 @@ export function resolveBehaviour(description: SimulatedHost): ResolvedBehaviour 
     replicationUnhealthy: knobs.replicationUnhealthy === true,
     ...(knobs.uninstallBlocked ? { uninstallBlocked: knobs.uninstallBlocked } : {}),
     ...(knobs.packages ? { packages: { ...knobs.packages } } : {}),
+    staging: {
+      // A time scale of 0 makes every step instant, staging too.
+      bytesPerMs: scale === 0 ? Number.POSITIVE_INFINITY : ((knobs.staging?.mbps ?? 100) * 125) / scale,
+      cutHalfway: knobs.staging?.cutHalfway === true,
+      ...(knobs.staging?.failure ? { failure: knobs.staging.failure } : {}),
+    },
   };
 }
 
@@ -100,6 +114,7 @@ export function initialState(description: SimulatedHost): MutableState {
     ...(server.cluster?.role === 'active' ? { clusterGroupOwner: server.name } : {}),
     reboots: 0,
     msiBusyRunsLeft: knobs.msiBusyRuns ?? 0,
+    stagedPackages: {},
   };
 }
 
