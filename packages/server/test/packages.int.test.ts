@@ -161,3 +161,12 @@ describe('a rollout that names its packages from the store', () => {
     await api(server, 'DELETE', `/api/v1/packages/${sha256}`, server.admin);
   });
 });
+
+describe('an empty upload', () => {
+  it('is refused as empty, and keeps nothing', async () => {
+    const answer = await upload(server, server.admin, Buffer.alloc(0));
+    expect(answer).toMatchObject({ status: 400, body: { code: 'SRV_ERR_PACKAGE_INVALID' } });
+    expect(String(answer.body.message)).toContain('is empty');
+    expect(await storeFiles(store.dir)).toEqual([]);
+  });
+});

@@ -101,6 +101,17 @@ export const RolloutPolicy = Type.Object(
         description: 'SHA-256 of the .msp the agents must find, per architecture.',
       },
     ),
+    stageAhead: Type.Boolean({
+      default: true,
+      description:
+        "With packages from the server's store: every server stages its package as soon as the rollout starts, ahead of its wave, so that its turn is spent installing.",
+    }),
+    stageConcurrency: Type.Integer({
+      minimum: 1,
+      maximum: 1000,
+      default: 10,
+      description: 'Servers staging ahead of their wave at once, across the whole rollout.',
+    }),
     packageBytes: Type.Optional(
       Type.Object(
         {

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import {
   catalogPackage,
   findUpdate,
@@ -86,7 +86,8 @@ export async function packageRoutes(
         );
       // Authenticated and named right: now the client may send the file (Expect: 100-continue).
       if (request.headers.expect?.toLowerCase() === '100-continue') reply.raw.writeContinue();
-      const pending = await target.receive(request.body as Readable, {
+      if (!(request.body instanceof Readable)) throw packageInvalid(`${file} is empty`);
+      const pending = await target.receive(request.body, {
         file: pkg.file,
         update: update.id,
         architecture: pkg.architecture,

@@ -120,7 +120,12 @@ export class PackageStore {
     if (!SHA256.test(sha256)) return undefined;
     const text = await readFile(`${this.blobPath(sha256)}.json`, 'utf8').catch(() => undefined);
     if (text === undefined) return undefined;
-    const record: unknown = JSON.parse(text);
+    let record: unknown;
+    try {
+      record = JSON.parse(text);
+    } catch {
+      return undefined;
+    }
     return schemaIssues(StoredPackage, record).length === 0 ? (record as StoredPackage) : undefined;
   }
 
