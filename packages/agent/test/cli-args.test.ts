@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { parseAgentArgs } from '../src/cli/args.js';
 import { compileAgentConfig } from '../src/cli/config.js';
+import { powershellDriverOptions } from '../src/cli/drivers.js';
+import { validateStepArgs } from '../src/drivers/windows/args.js';
+import { resolveDriverConfig } from '../src/drivers/windows/options.js';
+import { stepScript } from '../src/drivers/windows/scripts/index.js';
+
+const NO_RUNNER = { target: 'local', run: () => Promise.reject(new Error('not run')) };
 
 function parse(...args: string[]) {
   const out = { stdout: '', stderr: '' };
@@ -43,7 +49,32 @@ describe('exrollout-agent flags', () => {
     );
   });
 
+  it('takes the hooks folder of the PowerShell driver, and hands it to the driver', async () => {
+    const { result } = parse('--driver', 'powershell', '--hooks-dir', 'D:\\ops\\exrollout-hooks');
+    expect(result).toMatchObject({
+      config: { driver: { kind: 'powershell', mode: 'local', hooksDirectory: 'D:\\ops\\exrollout-hooks' } },
+    });
+    if (!('config' in result) || result.config.driver.kind !== 'powershell')
+      throw new Error('expected powershell');
+    const options = powershellDriverOptions(NO_RUNNER, undefined, result.config.driver);
+    const script = stepScript(
+      validateStepArgs('install', {
+        package: { file: 'Exchange2007-KB959241-x64-EN.msp', sha256: 'ab'.repeat(32) },
+        targetBuild: '8.1.340.1',
+        hooks: { before: ['fse-disable'], after: [] },
+      }),
+      resolveDriverConfig(options),
+      'cmd-1',
+    );
+    expect(script).toContain("$hooks = 'D:\\ops\\exrollout-hooks'");
+  });
+
   it.each([
+    [['--driver', 'powershell', '--hooks-dir', 'hooks'], '--hooks-dir must be an absolute Windows path'],
+    [
+      ['--driver', 'simulated', '--sim-file', 'h.json', '--hooks-dir', 'C:\\h'],
+      '--hooks-dir applies to --driver powershell only',
+    ],
     [['--driver', 'simulated'], '--driver simulated needs --sim-file FILE'],
     [[], '--driver is required: powershell or simulated'],
     [['--driver', 'hyper-v'], '--driver must be powershell or simulated (got "hyper-v")'],

@@ -71,7 +71,7 @@ describe('exrollout-agent scripts', () => {
     for (const [file, script] of await scriptsTheDriverRuns())
       expect(await readFile(join(out, file), 'utf8'), file).toBe(script);
     expect(await checkPowerShell2(FILES.map((file) => join(out, file)))).toEqual([]);
-  }, 60_000);
+  }, 120_000);
 
   it('writes one step with the arguments of a file, checked against the step schema', async () => {
     const args = join(dir, 'install.json');

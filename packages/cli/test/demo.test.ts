@@ -57,9 +57,11 @@ describe('exrollout demo', () => {
     // Each frame after the first moves the cursor back up over the last one and clears it.
     // (ESC [ n A, then ESC [ 0 J)
     expect(stdout.split('A\u001b[0J').length - 1).toBeGreaterThan(1);
-    expect(stdout).toContain('left out of the plan: 8 excluded, 3 skipped:');
+    expect(stdout).toContain('left out of the plan: 9 excluded, 3 skipped:');
     expect(stdout).toMatch(/excluded +SEA-LEGACY01 +NOT_SP1 +On 8\.0\.685\.25 \(Exchange 2007 RTM\)/);
     expect(stdout).toMatch(/excluded +LON-HUB02 +NEWER_SERVICE_PACK /);
+    expect(stdout).toMatch(/excluded +LON-HUB03 +POWERSHELL_3_OR_LATER +Runs Windows PowerShell 3\.0/);
+    expect(stdout).toMatch(/server\.restarted +SEA-HUB04: restarted; Windows booted at /);
     expect(stdout).toMatch(/server\.remedied +SEA-HUB02: .* did not start after the install \(KB 944752\)/);
     expect(stdout).toMatch(
       /server\.agent-disconnected +LON-MBX01: the agent's connection closed .* during install/,

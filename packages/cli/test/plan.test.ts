@@ -43,7 +43,7 @@ describe('exrollout plan', () => {
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(stdout).toMatch(/Wave 1 of 3: cas-internet-facing \(3 servers\)/);
-    expect(stdout).toMatch(/SEA-CAS01 .* precheck > backup-owa > install > verify > restore-owa/);
+    expect(stdout).toMatch(/SEA-CAS01 .* precheck > backup-owa > install > restart > verify > restore-owa/);
     expect(stdout).toMatch(
       /SEA-CCR1-N1 .*CCR SEA-CCR1 active .* precheck > move-cms > move-cluster-group > install/,
     );

@@ -108,6 +108,7 @@ export {
 } from './rollout/failures.js';
 export {
   FailureBudget,
+  HookName,
   MaintenanceWindow,
   RolloutPolicy,
   WEEKDAYS,

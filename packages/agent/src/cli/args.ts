@@ -60,6 +60,10 @@ function buildProgram(out: Output): Command {
     .option('--sim-file <file>', 'simulated driver: JSON description of the simulated host')
     .option('--mode <mode>', 'powershell driver: local (on the Exchange server) or remote (over WinRM)')
     .option('--target <host>', 'powershell driver, remote mode: the Exchange server to manage')
+    .option(
+      '--hooks-dir <dir>',
+      'powershell driver: folder of hook scripts (<name>.ps1) on the Exchange server (default C:\\exrollout\\hooks)',
+    )
     .option('--state-dir <dir>', `where the credential is kept (default ${DEFAULT_STATE_DIR})`)
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (default info)');
 }

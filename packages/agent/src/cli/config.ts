@@ -2,6 +2,7 @@ import { computerNameProblem } from '@exrollout/core';
 import { DEFAULT_STATE_DIR } from '../client/credentials.js';
 import { ClientError } from '../client/errors.js';
 import { normalizeServerUrl } from '../client/url.js';
+import { isWindowsPath } from '../drivers/windows/literal.js';
 import { UsageError } from './exit.js';
 
 /** The pino levels the agent accepts for --log-level. */
@@ -12,8 +13,13 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 /** Which host driver to run, with the settings it needs. */
 export type DriverChoice =
   | { readonly kind: 'simulated'; readonly simFile: string }
-  | { readonly kind: 'powershell'; readonly mode: 'local' }
-  | { readonly kind: 'powershell'; readonly mode: 'remote'; readonly target: string };
+  | ({ readonly kind: 'powershell'; readonly mode: 'local' } & HooksChoice)
+  | ({ readonly kind: 'powershell'; readonly mode: 'remote'; readonly target: string } & HooksChoice);
+
+/** The folder of the administrator's hook scripts, on the server where the scripts run (`--hooks-dir`). */
+export interface HooksChoice {
+  readonly hooksDirectory?: string;
+}
 
 /** The agent's configuration, checked once and frozen. */
 export interface AgentConfig {
@@ -39,6 +45,7 @@ export interface AgentFlags {
   readonly simFile?: string;
   readonly mode?: string;
   readonly target?: string;
+  readonly hooksDir?: string;
   readonly stateDir?: string;
   readonly logLevel?: string;
 }
@@ -68,6 +75,7 @@ export function compileAgentConfig(flags: AgentFlags): Readonly<AgentConfig> {
 
 function driverChoice(flags: AgentFlags): DriverChoice {
   if (flags.driver === 'simulated') {
+    if (flags.hooksDir !== undefined) throw new UsageError('--hooks-dir applies to --driver powershell only');
     if (flags.mode !== undefined || flags.target !== undefined)
       throw new UsageError('--mode and --target apply to --driver powershell only');
     if (flags.simFile === undefined)
@@ -76,7 +84,13 @@ function driverChoice(flags: AgentFlags): DriverChoice {
   }
   if (flags.driver === 'powershell') {
     if (flags.simFile !== undefined) throw new UsageError('--sim-file applies to --driver simulated only');
-    return powershellChoice(flags.mode ?? 'local', flags.target);
+    const choice = powershellChoice(flags.mode ?? 'local', flags.target);
+    if (flags.hooksDir === undefined) return choice;
+    if (!isWindowsPath(flags.hooksDir))
+      throw new UsageError(
+        `--hooks-dir must be an absolute Windows path on the Exchange server, such as C:\\exrollout\\hooks (got ${JSON.stringify(flags.hooksDir)})`,
+      );
+    return { ...choice, hooksDirectory: flags.hooksDir };
   }
   throw new UsageError(
     flags.driver === undefined
@@ -85,7 +99,10 @@ function driverChoice(flags: AgentFlags): DriverChoice {
   );
 }
 
-function powershellChoice(mode: string, target: string | undefined): DriverChoice {
+function powershellChoice(
+  mode: string,
+  target: string | undefined,
+): Extract<DriverChoice, { kind: 'powershell' }> {
   if (mode === 'local') {
     if (target !== undefined) throw new UsageError('--target applies to --mode remote only');
     return { kind: 'powershell', mode: 'local' };

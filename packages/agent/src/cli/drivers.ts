@@ -11,7 +11,7 @@ import {
   type PowerShellRunner,
 } from '../drivers/windows/index.js';
 import { DriverError } from '../errors.js';
-import type { DriverChoice } from './config.js';
+import type { DriverChoice, HooksChoice } from './config.js';
 import { UsageError } from './exit.js';
 
 /** Builds the host driver the flags chose, for the agent enrolled as `name`. */
@@ -24,20 +24,25 @@ export async function createDriver(
   return asUsage(() => {
     const runner = createPowerShellRunner(choice);
     return new PowerShellDriver(
-      powershellDriverOptions(runner, logger.child({ component: 'powershell-driver' })),
+      powershellDriverOptions(runner, logger.child({ component: 'powershell-driver' }), choice),
     );
   });
 }
 
 /**
- * The PowerShell driver's options as the agent's flags give them (the folders keep their defaults); the
+ * The PowerShell driver's options as the agent's flags give them (the hooks folder; the others keep their defaults); the
  * `scripts` command resolves the very same, so that it writes what the driver would run.
  */
 export function powershellDriverOptions(
   runner: PowerShellRunner,
   logger?: DriverLogger,
+  choice: HooksChoice = {},
 ): PowerShellDriverOptions {
-  return { runner, ...(logger === undefined ? {} : { logger }) };
+  return {
+    runner,
+    ...(logger === undefined ? {} : { logger }),
+    ...(choice.hooksDirectory === undefined ? {} : { hooksDirectory: choice.hooksDirectory }),
+  };
 }
 
 /** Reads a simulated host description and builds its driver; the description must name the enrolled server. */

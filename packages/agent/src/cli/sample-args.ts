@@ -26,6 +26,7 @@ export const SAMPLE_STEP_ARGS: { readonly [Step in PlanStep]: StepArgs[Step] } =
   'move-cluster-group': { targetNode: 'SEA-CCR1-N2' },
   'remove-interim-updates': { interimUpdates: ['Interim Update for Exchange Server 2007 SP1 (KB956624)'] },
   install: { package: { file: X64, sha256: SAMPLE_SHA256 }, targetBuild: KB959241.targetBuild },
+  restart: { reason: 'msiexec 3010: a restart finishes the install' },
   verify: { targetBuild: KB959241.targetBuild, remedyKb944752: policyDefault('remedyKb944752') === true },
   'restore-owa': {},
   uninstall: { productCode: KB959241.productCode, kb: KB959241.kb, expectedBuild: FROM_BUILD },

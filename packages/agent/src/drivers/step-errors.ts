@@ -14,6 +14,11 @@
  * | PACKAGE_HASH_MISMATCH | precheck, install | the .msp on the host is not the one whose SHA-256 was given |
  * | PACKAGE_WRONG_ARCHITECTURE | precheck, install | the .msp is for x86 and the server x64, or the reverse |
  * | INSTALL_FAILED | install | msiexec failed (the verbose log holds "Return Value 3") |
+ * | INSTALLER_BUSY | install, uninstall | msiexec 1618: another installation is in progress (the server retries by policy) |
+ * | HOOK_NOT_FOUND | install | a hook the rollout names is not in the agent's hooks folder; nothing ran |
+ * | HOOK_FAILED | install | a hook failed: before msiexec, nothing was installed; after it, check what the hook undoes |
+ * | RESTART_FAILED | restart | Windows refused the restart (shutdown.exe failed) |
+ * | CLUSTER_RESOURCES_OFFLINE | move-cms | SCC: a resource of the clustered mailbox server's group is not online |
  * | SERVICES_NOT_STARTED | verify | Exchange services stopped after the install (KB 944752) |
  * | BUILD_MISMATCH | verify, uninstall | ExSetup.exe reports another build than expected |
  * | PATCH_NOT_INSTALLED | uninstall | the update is not registered as installed |
@@ -47,6 +52,11 @@ export const STEP_ERROR_CODES = [
   'PACKAGE_HASH_MISMATCH',
   'PACKAGE_WRONG_ARCHITECTURE',
   'INSTALL_FAILED',
+  'INSTALLER_BUSY',
+  'HOOK_NOT_FOUND',
+  'HOOK_FAILED',
+  'RESTART_FAILED',
+  'CLUSTER_RESOURCES_OFFLINE',
   'SERVICES_NOT_STARTED',
   'BUILD_MISMATCH',
   'PATCH_NOT_INSTALLED',

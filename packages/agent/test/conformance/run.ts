@@ -19,6 +19,7 @@ export interface Outcome {
   readonly details: Partial<StepDetails> & {
     readonly hasLogPath?: boolean;
     readonly hasBackupPath?: boolean;
+    readonly hasRestartedAt?: boolean;
   };
 }
 
@@ -72,12 +73,14 @@ export function powershellDriver(
 
 // Paths differ by design (each driver names its own log); whether there is one is what the server reads.
 function readable(details: StepDetails): Outcome['details'] {
-  const { logPath, backupPath, servicesStopped, rebootRequired, ...rest } = details;
+  const { logPath, backupPath, servicesStopped, remedyFiles, rebootRequired, restartedAt, ...rest } = details;
   return {
     ...rest,
     ...(servicesStopped ? { servicesStopped: [...servicesStopped].sort() } : {}),
+    ...(remedyFiles ? { remedyFiles: [...remedyFiles].sort() } : {}),
     ...(rebootRequired ? { rebootRequired } : {}),
     ...(logPath ? { hasLogPath: true } : {}),
     ...(backupPath ? { hasBackupPath: true } : {}),
+    ...(restartedAt ? { hasRestartedAt: true } : {}),
   };
 }

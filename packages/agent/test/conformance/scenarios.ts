@@ -46,6 +46,14 @@ const uninstall = (expect: Expected, expectedBuild = RU4) =>
     args: { productCode: KB959241.productCode, kb: KB959241.kb, expectedBuild },
     expect,
   }) as const;
+const restart = (expect: Expected) =>
+  ({ step: 'restart', args: { reason: 'msiexec 3010: a restart finishes the install' }, expect }) as const;
+const withHooks = (expect: Expected, before: string[], after: string[]) =>
+  ({
+    step: 'install',
+    args: { package: { ...PACKAGE }, targetBuild: RU6, hooks: { before, after } },
+    expect,
+  }) as const;
 const step = <Step extends PlanStep>(name: Step, args: StepArgs[Step], expect: Expected) =>
   ({ step: name, args, expect }) as ScenarioStep & { expect: Expected };
 
@@ -298,12 +306,78 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'msiexec 1618: another installation is in progress',
     host: cas({ msiBusyRuns: 1 }),
-    steps: [install({ code: 'INSTALL_FAILED' }), install('ok')],
+    steps: [install({ code: 'INSTALLER_BUSY' }), install('ok')],
+  },
+  {
+    name: 'rollback while another installation is in progress (1618)',
+    host: mailbox({ msiBusyRuns: 1 }, { build: RU6 }),
+    stub: { installedFrom: RU4 },
+    steps: [uninstall({ code: 'INSTALLER_BUSY' }), uninstall('ok')],
   },
   {
     name: 'msiexec 3010: installed, a restart is required',
     host: cas({ restartExitCode: 3010 }),
     steps: [install('ok'), verify('ok')],
+  },
+  {
+    name: 'msiexec 3010, then the restart step: Windows boots and the pending restart is gone',
+    host: cas({ restartExitCode: 3010 }),
+    steps: [install('ok'), restart('ok'), restart('ok'), verify('ok')],
+  },
+  {
+    name: 'the revocation check is off for the install and put back afterwards',
+    host: cas(),
+    steps: [{ ...install('ok'), args: { ...install('ok').args, crlCheckOff: true } }],
+  },
+  {
+    name: 'the revocation check is put back when msiexec fails',
+    host: cas({ installFails: 'msi-return-value-3', crlCheckState: '0x23c00' }),
+    steps: [{ ...install({ code: 'INSTALL_FAILED' }), args: { ...install('ok').args, crlCheckOff: true } }],
+  },
+  {
+    name: 'hooks run before and after msiexec (Forefront: fscutility /disable, /enable)',
+    host: cas({ hooks: { 'fscutility-disable': 'succeeds', 'fscutility-enable': 'succeeds' } }),
+    steps: [withHooks('ok', ['fscutility-disable'], ['fscutility-enable'])],
+  },
+  {
+    name: 'a hook that fails before msiexec stops the install',
+    host: cas({ hooks: { 'fscutility-disable': 'fails', 'fscutility-enable': 'succeeds' } }),
+    steps: [
+      withHooks({ code: 'HOOK_FAILED' }, ['fscutility-disable'], ['fscutility-enable']),
+      verify({ code: 'BUILD_MISMATCH' }),
+    ],
+  },
+  {
+    name: 'a hook that is not in the hooks folder stops the install',
+    host: cas({ hooks: {} }),
+    steps: [withHooks({ code: 'HOOK_NOT_FOUND' }, ['fscutility-disable'], [])],
+  },
+  {
+    name: 'a hook that fails after msiexec fails the step, with the update installed',
+    host: cas({ hooks: { 'fscutility-enable': 'fails' } }),
+    steps: [withHooks({ code: 'HOOK_FAILED' }, [], ['fscutility-enable']), verify('ok')],
+  },
+  {
+    name: 'SCC: a resource of the clustered mailbox server is offline, so it does not move',
+    host: mailbox(
+      { sccResourceOffline: true },
+      { name: 'SEA-SCC-N1', cluster: { type: 'SCC', name: 'SEA-SCC', role: 'active', cms: 'SEA-SCC-CMS' } },
+    ),
+    steps: [
+      step(
+        'move-cms',
+        { cms: 'SEA-SCC-CMS', targetNode: 'SEA-SCC-N2' },
+        { code: 'CLUSTER_RESOURCES_OFFLINE' },
+      ),
+    ],
+  },
+  {
+    name: 'SCC: every resource online, the clustered mailbox server moves',
+    host: mailbox(
+      {},
+      { name: 'SEA-SCC-N1', cluster: { type: 'SCC', name: 'SEA-SCC', role: 'active', cms: 'SEA-SCC-CMS' } },
+    ),
+    steps: [step('move-cms', { cms: 'SEA-SCC-CMS', targetNode: 'SEA-SCC-N2' }, 'ok')],
   },
   {
     name: 'msiexec 1641: installed, the installer started a restart',

@@ -64,6 +64,16 @@ function Set-StubRegistryValues($State, [string]$Path, $Values) {
   $State.registry[(ConvertTo-StubKey $Path)] = @{ path = $Path; values = $Values }
 }
 
+function Set-StubRegistryDword([string]$Path, [string]$Name, [int]$Value) {
+  $state = Get-StubState
+  $key = ConvertTo-StubKey $Path
+  $entry = $state.registry[$key]
+  if ($null -eq $entry) { $entry = @{ path = $Path; values = @{} }; $state.registry[$key] = $entry }
+  $entry.values[$Name] = $Value
+  Add-StubHistory $state 'registry.set' ($Path + '\' + $Name + '=0x' + $Value.ToString('x'))
+  Save-StubState $state
+}
+
 function Remove-StubRegistryKey($State, [string]$Path) {
   $key = ConvertTo-StubKey $Path
   foreach ($name in @($State.registry.Keys)) {
@@ -334,9 +344,13 @@ function Install-StubPatch($State, [string]$Msp, [string]$Log) {
     if ($behaviour.servicesFailToStart -and -not $service['native']) { $service.State = 'Stopped'; $service.crlTimeout = $true }
   }
   Add-StubHistory $State 'installed' $package.displayName
-  Save-StubState $State
   $exit = 0
-  if ($behaviour.restartExitCode) { $exit = [int]$behaviour.restartExitCode }
+  if ($behaviour.restartExitCode) {
+    $exit = [int]$behaviour.restartExitCode
+    # Files in use are replaced at the next boot: Windows now has a restart pending.
+    $State.registry['hklm:\system\currentcontrolset\control\session manager'].values['PendingFileRenameOperations'] = @('\??\C:\Program Files\Microsoft\Exchange Server\Bin\exr.dll', '')
+  }
+  Save-StubState $State
   # A continue-on-error custom action leaves "Return value 3" in logs of installs that succeeded.
   Write-StubMsiLog $Log @(
     'Action ended 2:40:01: CAQuietExec_RegisterPerfCounters. Return value 3.',
@@ -389,8 +403,20 @@ function Format-StubGroupStatus($Cluster) {
   )
 }
 
+function Format-StubResources($Cluster) {
+  $lines = @('Listing status for all available resources:', '', ('Resource'.PadRight(30) + ' ' + 'Group'.PadRight(20) + ' ' + 'Node'.PadRight(15) + ' Status'), (('-' * 30) + ' ' + ('-' * 20) + ' ' + ('-' * 15) + ' ------'))
+  foreach ($resource in @($Cluster['resources'])) {
+    if ($null -eq $resource) { continue }
+    $lines += ($resource.name.PadRight(30) + ' ' + $resource.group.PadRight(20) + ' ' + $Cluster.active.PadRight(15) + ' ' + $resource.status)
+  }
+  $lines
+}
+
 function Invoke-StubClusterExe([string[]]$Arguments) {
   $cluster = Get-StubCluster
+  if ($Arguments.Count -eq 1 -and $Arguments[0] -eq 'res') {
+    return New-Object PSObject -Property @{ ExitCode = 0; Lines = (Format-StubResources $cluster) }
+  }
   if ($Arguments.Count -lt 2 -or $Arguments[0] -ne 'group' -or $Arguments[1] -ne $cluster.groupName) {
     return New-Object PSObject -Property @{ ExitCode = 5013; Lines = @('System error 5013 has occurred (0x00001395).', 'The cluster group could not be found.') }
   }
@@ -406,6 +432,39 @@ function Invoke-StubClusterExe([string[]]$Arguments) {
   Save-StubCluster $cluster
   $lines = @("Moving resource group '" + $cluster.groupName + "'...") + (Format-StubGroupStatus $cluster)
   New-Object PSObject -Property @{ ExitCode = 0; Lines = $lines }
+}
+
+# --- restarts and hooks -------------------------------------------------------------------------------------
+
+# shutdown.exe /r: the stub host goes down and boots at once (a new boot time, the pending file renames done),
+# unless the test made it refuse (restartRefused, shutdown.exe's "Access is denied.") or ignore the restart
+# (restartIgnored: the host stays up, as when someone runs shutdown /a).
+function Invoke-StubRestart([string]$Reason) {
+  $state = Get-StubState
+  Add-StubHistory $state 'restart' $Reason
+  if ($state.restart.refused) {
+    Save-StubState $state
+    return New-Object PSObject -Property @{ ExitCode = 5; Lines = @('Access is denied.(5)') }
+  }
+  if (-not $state.restart.ignored) {
+    $state.bootTime = (Get-Date).ToUniversalTime().AddSeconds(1).ToString('o')
+    $state.registry['hklm:\system\currentcontrolset\control\session manager'].values['PendingFileRenameOperations'] = $null
+    $state.reboots = [int]$state.reboots + 1
+  }
+  Save-StubState $state
+  New-Object PSObject -Property @{ ExitCode = 0; Lines = @() }
+}
+
+# A hook is the administrator's own script, run by a PowerShell of its own as powershell.exe -File runs it there.
+function Invoke-StubHook([string]$Path) {
+  $state = Get-StubState
+  Add-StubHistory $state 'hook' $Path
+  Save-StubState $state
+  $ErrorActionPreference = 'Continue'
+  $pwsh = $env:EXR_PWSH
+  if (-not $pwsh) { $pwsh = 'pwsh' }
+  $lines = @(& $pwsh -NoProfile -NonInteractive -File (ConvertTo-StubNativePath $Path) 2>&1 | ForEach-Object { [string]$_ })
+  New-Object PSObject -Property @{ ExitCode = $LASTEXITCODE; Lines = $lines }
 }
 
 # --- remote mode --------------------------------------------------------------------------------------------

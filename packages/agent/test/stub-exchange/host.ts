@@ -13,6 +13,7 @@ const OWA_ROOT = `${STUB_INSTALL_PATH}\\ClientAccess\\Owa`;
 const USERDATA = 'HKLM:\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Installer\\UserData\\S-1-5-18';
 // Shipped files carry their build-time stamps; an administrator's edit is a month later.
 const SHIPPED_AT = new Date('2008-11-20T00:00:00Z');
+const BOOTED_AT = new Date('2009-01-10T04:00:00Z');
 const EDITED_AT = new Date('2008-12-20T00:00:00Z');
 const SHIPPED_OWA = [
   'auth\\logon.aspx',
@@ -40,6 +41,8 @@ export interface StubCluster {
   readonly replicationUnhealthy?: boolean;
   /** The core cluster group's name: "Cluster Group", or its name on a localized system. */
   readonly groupName?: string;
+  /** SCC: the clustered mailbox server's database disk resource is Offline. */
+  readonly resourceOffline?: boolean;
 }
 
 /** How to build one stub host beside its description. */
@@ -57,6 +60,8 @@ export interface StubHostOptions {
       string
     >
   >;
+  /** shutdown.exe /r: refused ("Access is denied.") or ignored (Windows stays up); otherwise the host boots at once. */
+  readonly restart?: 'refused' | 'ignored';
   /** The build a host described as already on the target went from (what its uninstall goes back to). */
   readonly installedFrom?: string;
   readonly update?: UpdateRollup;
@@ -97,8 +102,25 @@ export function createStubCluster(file: string, cluster: StubCluster): void {
         ReplayQueueLength: 3,
       },
     ],
+    resources: clusterResources(cluster),
     moves: [],
   });
+}
+
+// What cluster.exe res lists: the core group's resources, and (SCC) those of the clustered mailbox server's group.
+function clusterResources(cluster: StubCluster) {
+  const core = cluster.groupName ?? 'Cluster Group';
+  const own =
+    cluster.type === 'SCC' ? ['Network Name', 'IP Address', 'Database Disk', 'Information Store'] : [];
+  return [
+    { name: 'Cluster Name', group: core, status: 'Online' },
+    { name: 'Cluster IP Address', group: core, status: 'Online' },
+    ...own.map((name) => ({
+      name: `${cluster.cms} ${name}`,
+      group: cluster.cms,
+      status: cluster.resourceOffline && name === 'Database Disk' ? 'Offline' : 'Online',
+    })),
+  ];
 }
 
 /** The stub's record of what it is and what happened to it, as state.json holds it. */
@@ -165,6 +187,18 @@ export function createStubHost(
         PowerShellVersion: powershell,
       });
   }
+  // WinTrust's publisher revocation check, in the hive of the account the agent runs as.
+  registry.set(
+    'HKCU:\\Software\\Microsoft\\Windows\\CurrentVersion\\WinTrust\\Trust Providers\\Software Publishing',
+    { State: Number.parseInt(behaviour.crlCheckState ?? '0x23c00', 16) },
+  );
+  for (const [name, outcome] of Object.entries(behaviour.hooks ?? {}))
+    file(
+      `C:\\exrollout\\hooks\\${name}.ps1`,
+      outcome === 'succeeds'
+        ? `Write-Output 'hook ${name}: done'\nexit 0\n`
+        : `Write-Output 'hook ${name}: fscutility returned 1'\nexit 1\n`,
+    );
   const isEdge = server.roles.includes('Edge');
   if (isEdge)
     registry.set('HKLM:\\SOFTWARE\\Microsoft\\Exchange\\v8.0\\EdgeTransportRole', {
@@ -212,6 +246,7 @@ export function createStubHost(
       active: cluster.role === 'active' ? server.name : peerOf(server.name),
       ...(behaviour.cmsMoveFails ? { cmsMoveFails: true } : {}),
       ...(behaviour.replicationUnhealthy ? { replicationUnhealthy: true } : {}),
+      ...(behaviour.sccResourceOffline ? { resourceOffline: true } : {}),
       ...(options.clusterGroupName ? { groupName: options.clusterGroupName } : {}),
     });
   // Edge keeps its configuration in ADAM (the ADAM_MSExchange service), which KB 944752 does not hold up.
@@ -298,6 +333,9 @@ export function createStubHost(
       busyRuns: behaviour.msiBusyRuns ?? 0,
     },
     clusterFile,
+    bootTime: BOOTED_AT.toISOString(),
+    reboots: 0,
+    restart: { refused: options.restart === 'refused', ignored: options.restart === 'ignored' },
     history: [],
   });
   return root;

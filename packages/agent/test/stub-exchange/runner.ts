@@ -78,8 +78,11 @@ export class StubPowerShellPool {
 
   #start(): ChildProcessWithoutNullStreams {
     if (this.#child) return this.#child;
-    const child = spawn(findPwsh(), ['-NoProfile', '-NonInteractive', '-File', join(HERE, 'serve.ps1')], {
+    const pwsh = findPwsh();
+    // The stub runs a hook as powershell.exe -File runs it on a server: in a PowerShell process of its own.
+    const child = spawn(pwsh, ['-NoProfile', '-NonInteractive', '-File', join(HERE, 'serve.ps1')], {
       stdio: 'pipe',
+      env: { ...process.env, EXR_PWSH: pwsh },
     });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => {

@@ -9,6 +9,9 @@ function Get-ExrRegistryValue([string]$Path, [string]$Name) {
 function Get-ExrRegistrySubkeys([string]$Path) {
   Get-StubRegistrySubkeys $Path
 }
+function Set-ExrRegistryDword([string]$Path, [string]$Name, [int]$Value) {
+  Set-StubRegistryDword $Path $Name $Value
+}
 function Get-ExrFileVersion([string]$Path) {
   Get-StubFileVersion $Path
 }
@@ -23,5 +26,17 @@ function Invoke-ExrMsiexec([string]$Arguments) {
 }
 function Invoke-ExrClusterExe([string[]]$Arguments) {
   Invoke-StubClusterExe $Arguments
+}
+function Invoke-ExrHook([string]$Path) {
+  Invoke-StubHook $Path
+}
+function Get-ExrLastBootTime {
+  # ConvertFrom-Json reads an ISO date as a DateTime; the Windows primitive answers in ISO 8601, UTC.
+  $booted = (Get-StubState).bootTime
+  if ($booted -is [datetime]) { return $booted.ToUniversalTime().ToString('o') }
+  [string]$booted
+}
+function Invoke-ExrRestart([string]$Reason) {
+  Invoke-StubRestart $Reason
 }
 # ---- exrollout host primitives: end ----

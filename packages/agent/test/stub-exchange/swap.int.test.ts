@@ -15,6 +15,7 @@ import {
   WINDOWS_PRIMITIVES,
 } from '../../src/drivers/windows/scripts/primitives.js';
 import { SCENARIOS } from '../conformance/scenarios.js';
+import { checkPowerShell2 } from '../ps2-check.js';
 import { findPwsh } from '../pwsh.js';
 
 const STUB_BLOCK = readFileSync(join(import.meta.dirname, 'stub-primitives.ps1'), 'utf8').trim();
@@ -38,7 +39,7 @@ const functionsOf = (block: string) =>
 
 // Host access outside the primitives: what a stub could not stand in for, reached without the named primitives.
 const DIRECT_HOST_ACCESS =
-  /Get-ItemProperty|(Test-Path|Get-Item|Get-ChildItem) -LiteralPath '?HKLM|FileVersionInfo|Diagnostics\.Process|cluster\.exe \$|& cluster|System\.Net\.Dns/;
+  /Get-ItemProperty|New-ItemProperty|(Test-Path|Get-Item|Get-ChildItem) -LiteralPath '?HK(LM|CU)|FileVersionInfo|Diagnostics\.Process|cluster\.exe \$|& cluster|& \$?(shutdown|powershell)|ManagementDateTimeConverter|System\.Net\.Dns/;
 
 describe('the stub host runs the very scripts the driver sends, with only the primitives block swapped', () => {
   const scripts = everyScript();
@@ -60,6 +61,16 @@ describe('the stub host runs the very scripts the driver sends, with only the pr
     expect(functionsOf(WINDOWS_PRIMITIVES)).toEqual([...PRIMITIVE_NAMES]);
     expect(functionsOf(STUB_BLOCK)).toEqual([...PRIMITIVE_NAMES]);
     expect(STUB_BLOCK.startsWith(PRIMITIVES_BEGIN) && STUB_BLOCK.endsWith(PRIMITIVES_END)).toBe(true);
+  });
+
+  // The step arguments the conformance table gives (hooks, the revocation switch, queue limits) change the script.
+  it('uses nothing newer than PowerShell 2.0 in any of them', { timeout: 120_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'exr-ps2-'));
+    const files = [...scripts].map(([name, script]) => {
+      writeFileSync(join(dir, `${name}.ps1`), script, 'utf8');
+      return join(dir, `${name}.ps1`);
+    });
+    expect(await checkPowerShell2(files)).toEqual([]);
   });
 
   it("swaps exactly that block in pwsh (the stub's launcher), and nothing else differs", {

@@ -6,6 +6,7 @@ export const STEP_NAMES = [
   'move-cluster-group',
   'remove-interim-updates',
   'install',
+  'restart',
   'verify',
   'restore-owa',
   'uninstall',

@@ -56,7 +56,7 @@ describe('planRollout: Internet-facing pins', () => {
       server: {
         name: 'CAS01',
         from: '8.1.311.3',
-        steps: ['precheck', 'install', 'verify'],
+        steps: ['precheck', 'install', 'restart', 'verify'],
         waveReason: 'Internet-facing: pinned by alice',
       },
     });
@@ -76,7 +76,7 @@ describe('planRollout: Internet-facing pins', () => {
     const rollout = plan([hub, cas('CAS01')], [pin('HUB01', true), pin('GONE01', true)]);
     expect(placed(rollout, 'HUB01')).toEqual({
       wave: 'remaining',
-      server: { name: 'HUB01', from: '8.1.311.3', steps: ['precheck', 'install', 'verify'] },
+      server: { name: 'HUB01', from: '8.1.311.3', steps: ['precheck', 'install', 'restart', 'verify'] },
     });
     expect(placed(rollout, 'CAS01').wave).toBe('cas-internal');
   });

@@ -82,7 +82,7 @@ describe('planRollout: which servers take KB 959241', () => {
     expect(planned(rollout, 'HUB01')).toEqual({
       name: 'HUB01',
       from: SP1,
-      steps: ['precheck', 'install', 'verify'],
+      steps: ['precheck', 'install', 'restart', 'verify'],
     });
     expect(rollout.skipped).toEqual([]);
     expect(rollout.excluded).toEqual([]);
@@ -95,7 +95,7 @@ describe('planRollout: which servers take KB 959241', () => {
       expect(planned(rollout, 'HUB01')).toEqual({
         name: 'HUB01',
         from: build,
-        steps: ['precheck', 'install', 'verify'],
+        steps: ['precheck', 'install', 'restart', 'verify'],
       });
     },
   );
@@ -172,8 +172,14 @@ describe('planRollout: the steps of each server', () => {
       server({ name: 'HUB01', interimUpdates: ['Interim Update for Exchange Server 2007 SP1 (KB956624)'] }),
       server({ name: 'HUB02', interimUpdates: [] }),
     ]);
-    expect(stepsOf(rollout, 'HUB01')).toEqual(['precheck', 'remove-interim-updates', 'install', 'verify']);
-    expect(stepsOf(rollout, 'HUB02')).toEqual(['precheck', 'install', 'verify']);
+    expect(stepsOf(rollout, 'HUB01')).toEqual([
+      'precheck',
+      'remove-interim-updates',
+      'install',
+      'restart',
+      'verify',
+    ]);
+    expect(stepsOf(rollout, 'HUB02')).toEqual(['precheck', 'install', 'restart', 'verify']);
   });
 
   it('backs up customised OWA files before the install and restores them after the verify', () => {
@@ -182,9 +188,16 @@ describe('planRollout: the steps of each server', () => {
       cas({ name: 'CAS02', owaCustomized: false }),
       cas({ name: 'CAS03' }),
     ]);
-    expect(stepsOf(rollout, 'CAS01')).toEqual(['precheck', 'backup-owa', 'install', 'verify', 'restore-owa']);
-    expect(stepsOf(rollout, 'CAS02')).toEqual(['precheck', 'install', 'verify']);
-    expect(stepsOf(rollout, 'CAS03')).toEqual(['precheck', 'install', 'verify']);
+    expect(stepsOf(rollout, 'CAS01')).toEqual([
+      'precheck',
+      'backup-owa',
+      'install',
+      'restart',
+      'verify',
+      'restore-owa',
+    ]);
+    expect(stepsOf(rollout, 'CAS02')).toEqual(['precheck', 'install', 'restart', 'verify']);
+    expect(stepsOf(rollout, 'CAS03')).toEqual(['precheck', 'install', 'restart', 'verify']);
   });
 
   it('backs up OWA before removing interim updates on a customised CAS that has them', () => {
@@ -194,6 +207,7 @@ describe('planRollout: the steps of each server', () => {
       'backup-owa',
       'remove-interim-updates',
       'install',
+      'restart',
       'verify',
       'restore-owa',
     ]);
@@ -271,13 +285,13 @@ describe('planRollout: clusters', () => {
       name: 'MBX-B',
       from: SP1_RU4,
       cluster: 'CCR01',
-      steps: ['precheck', 'move-cluster-group', 'install', 'verify'],
+      steps: ['precheck', 'move-cluster-group', 'install', 'restart', 'verify'],
     });
     expect(planned(rollout, 'MBX-A')).toEqual({
       name: 'MBX-A',
       from: SP1_RU4,
       cluster: 'CCR01',
-      steps: ['precheck', 'move-cms', 'move-cluster-group', 'install', 'verify'],
+      steps: ['precheck', 'move-cms', 'move-cluster-group', 'install', 'restart', 'verify'],
     });
   });
 
@@ -292,6 +306,7 @@ describe('planRollout: clusters', () => {
       'move-cluster-group',
       'remove-interim-updates',
       'install',
+      'restart',
       'verify',
     ]);
   });
@@ -316,12 +331,19 @@ describe('planRollout: clusters', () => {
       'SCC02',
       'ZZZ01',
     ]);
-    expect(stepsOf(rollout, 'NODE-A')).toEqual(['precheck', 'move-cluster-group', 'install', 'verify']);
+    expect(stepsOf(rollout, 'NODE-A')).toEqual([
+      'precheck',
+      'move-cluster-group',
+      'install',
+      'restart',
+      'verify',
+    ]);
     expect(stepsOf(rollout, 'NODE-B')).toEqual([
       'precheck',
       'move-cms',
       'move-cluster-group',
       'install',
+      'restart',
       'verify',
     ]);
   });
@@ -371,6 +393,7 @@ describe('planRollout: clusters', () => {
       'move-cms',
       'move-cluster-group',
       'install',
+      'restart',
       'verify',
     ]);
     expect(skippedEntry(rollout, 'MBX-B').code).toBe('ALREADY_CURRENT');
@@ -495,7 +518,7 @@ describe('planRollout: the plan as JSON', () => {
             {
               name: 'CAS01',
               from: SP1,
-              steps: ['precheck', 'backup-owa', 'install', 'verify', 'restore-owa'],
+              steps: ['precheck', 'backup-owa', 'install', 'restart', 'verify', 'restore-owa'],
               waveReason: 'Internet-facing: OWA ExternalUrl set',
             },
           ],
@@ -508,15 +531,15 @@ describe('planRollout: the plan as JSON', () => {
               name: 'MBX-B',
               from: SP1_RU4,
               cluster: 'CCR01',
-              steps: ['precheck', 'move-cluster-group', 'install', 'verify'],
+              steps: ['precheck', 'move-cluster-group', 'install', 'restart', 'verify'],
             },
             {
               name: 'MBX-A',
               from: SP1_RU4,
               cluster: 'CCR01',
-              steps: ['precheck', 'move-cms', 'move-cluster-group', 'install', 'verify'],
+              steps: ['precheck', 'move-cms', 'move-cluster-group', 'install', 'restart', 'verify'],
             },
-            { name: 'HUB01', from: '8.1.336.1', steps: ['precheck', 'install', 'verify'] },
+            { name: 'HUB01', from: '8.1.336.1', steps: ['precheck', 'install', 'restart', 'verify'] },
           ],
         },
       ],

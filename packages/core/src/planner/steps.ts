@@ -4,7 +4,8 @@ import type { PlanPin, PlanStep, WaveName } from './schema.js';
 /**
  * The steps one server runs, in order. The node is emptied (clustered mailbox server and cluster group moved
  * off) before interim updates are removed, because removing one stops Exchange services; OWA files are backed
- * up before anything touches them.
+ * up before anything touches them. `restart` is always planned; the engine passes over it when the policy and
+ * the installer say no restart is needed.
  */
 export function stepsFor(server: InventoryServer): PlanStep[] {
   const backupOwa = server.owaCustomized === true && server.roles.includes('ClientAccess');
@@ -15,6 +16,7 @@ export function stepsFor(server: InventoryServer): PlanStep[] {
     server.cluster !== undefined && 'move-cluster-group',
     (server.interimUpdates?.length ?? 0) > 0 && 'remove-interim-updates',
     'install',
+    'restart',
     'verify',
     backupOwa && 'restore-owa',
   ];

@@ -1,5 +1,6 @@
 import Type, { type Static } from 'typebox';
 import { BuildString, netbiosName } from '../inventory/schema.js';
+import { HookName } from '../rollout/policy.js';
 
 /** An update package as the agent must find it: file name and SHA-256, checked before it runs. */
 export const PackageRef = Type.Object(
@@ -100,6 +101,35 @@ export const StepArgs = {
         description: 'The package to install; its SHA-256 is checked before it runs.',
       },
       targetBuild: { ...BuildString, description: 'The build the server must be on afterwards.' },
+      crlCheckOff: Type.Optional(
+        Type.Boolean({
+          description:
+            'Turn the publisher certificate revocation check off for msiexec and put the previous setting back afterwards.',
+        }),
+      ),
+      hooks: Type.Optional(
+        Type.Object(
+          {
+            before: Type.Array(HookName, { maxItems: 10 }),
+            after: Type.Array(HookName, { maxItems: 10 }),
+          },
+          {
+            ...strict,
+            description:
+              "Hooks to run from the agent's hooks folder before msiexec (one that fails stops the step) and after it (always, whatever msiexec did).",
+          },
+        ),
+      ),
+    },
+    strict,
+  ),
+  restart: Type.Object(
+    {
+      reason: Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description: 'Why the server restarts, for the trail.',
+      }),
     },
     strict,
   ),
@@ -192,6 +222,44 @@ export const StepDetails = Type.Object(
     remedyKb944752Applied: Type.Optional(
       Type.Boolean({
         description: 'verify: this run applied the KB 944752 remedy (generatePublisherEvidence off).',
+      }),
+    ),
+    restartedAt: Type.Optional(
+      Type.String({
+        format: 'date-time',
+        description:
+          "restart: when Windows booted again (the host's LastBootUpTime), after the restart it asked for.",
+      }),
+    ),
+    crlCheck: Type.Optional(
+      Type.Object(
+        {
+          previous: Type.String({
+            maxLength: 32,
+            description: 'The setting before the install (e.g. 0x23c00).',
+          }),
+          restored: Type.Boolean({ description: 'The previous setting was put back.' }),
+        },
+        { ...strict, description: 'install: the publisher revocation check it turned off and put back.' },
+      ),
+    ),
+    hooksRun: Type.Optional(
+      Type.Array(Type.String({ maxLength: 80 }), {
+        maxItems: 20,
+        description: 'install: the hooks it ran, as `before:NAME` and `after:NAME`, in order.',
+      }),
+    ),
+    owaFiles: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 1_000_000,
+        description: 'backup-owa, restore-owa: how many customised OWA files it saved or put back.',
+      }),
+    ),
+    remedyFiles: Type.Optional(
+      Type.Array(Type.String({ maxLength: 512 }), {
+        maxItems: 100,
+        description: 'verify: the .exe.config files the KB 944752 remedy changed.',
       }),
     ),
     logPath: Type.Optional(

@@ -40,6 +40,12 @@ export const MaintenanceWindow = Type.Object(
 );
 export type MaintenanceWindow = Static<typeof MaintenanceWindow>;
 
+/** A hook's name: the file `<name>.ps1` in the agent's hooks folder; never script text. */
+export const HookName = Type.String({
+  pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$',
+  description: "A hook's name: the agent runs `<name>.ps1` from its own hooks folder.",
+});
+
 /** How a rollout runs: speed, what stops it, when it may run, and what an offline agent means. */
 export const RolloutPolicy = Type.Object(
   {
@@ -139,6 +145,59 @@ export const RolloutPolicy = Type.Object(
       default: false,
       description: 'Roll a server back when its own install fails verification.',
     }),
+    restart: Type.Enum(['if-required', 'never', 'always'], {
+      default: 'if-required',
+      description:
+        'Restart a server after its install (or uninstall): when msiexec or Windows asks for it (3010, 1641, a pending restart), never, or always.',
+    }),
+    restartTimeoutSeconds: Type.Integer({
+      minimum: 60,
+      maximum: 86_400,
+      default: 1800,
+      description:
+        'How long a restarted server has to come back (its agent reporting the new boot) before RESTART_TIMEOUT.',
+    }),
+    installerBusy: Type.Object(
+      {
+        retries: Type.Integer({ minimum: 0, maximum: 20, default: 2 }),
+        waitSeconds: Type.Integer({ minimum: 10, maximum: 86_400, default: 300 }),
+      },
+      {
+        additionalProperties: false,
+        default: { retries: 2, waitSeconds: 300 },
+        description:
+          'msiexec 1618 (another installation is in progress): how many times to try the install again, and after how long.',
+      },
+    ),
+    crlCheckOffDuringInstall: Type.Boolean({
+      default: false,
+      description:
+        "Turn the publisher certificate revocation check off for the install (servers without Internet access wait 40-60 minutes on CRL look-ups) and put the previous setting back afterwards, whatever the install's outcome.",
+    }),
+    installHooks: Type.Object(
+      {
+        before: Type.Array(HookName, { maxItems: 10, default: [] }),
+        after: Type.Array(HookName, { maxItems: 10, default: [] }),
+      },
+      {
+        additionalProperties: false,
+        default: { before: [], after: [] },
+        description:
+          "Hooks the agent runs before and after msiexec (e.g. an antivirus or Forefront disable/enable), by name: the scripts are the administrator's, in the agent's hooks folder.",
+      },
+    ),
+    clusterMove: Type.Object(
+      {
+        maxCopyQueueLength: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 10 }),
+        maxReplayQueueLength: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 100 }),
+      },
+      {
+        additionalProperties: false,
+        default: { maxCopyQueueLength: 10, maxReplayQueueLength: 100 },
+        description:
+          'CCR: the most log files a storage group copy may still have to copy or replay before the clustered mailbox server moves.',
+      },
+    ),
     stepTimeoutSeconds: Type.Object(
       {
         install: Type.Integer({ minimum: 10, maximum: 86_400, default: 7200 }),

@@ -13,7 +13,10 @@ import type { ServerRun } from './model.js';
 
 /** The id of one attempt of one step on one server; the same id always means the same command. */
 export function commandIdFor(rolloutId: string, run: ServerRun): string {
-  return `${rolloutId}:${run.name}:${run.stepIndex}:${run.steps[run.stepIndex]}:${run.attempt}`;
+  // A step sent again after msiexec answered 1618 is a new command: the agent's journal answers an old id from its
+  // record. The protocol's command id takes letters, digits, `:`, `_` and `-` only.
+  const retry = run.stepRetries ? `-retry${run.stepRetries}` : '';
+  return `${rolloutId}:${run.name}:${run.stepIndex}:${run.steps[run.stepIndex]}:${run.attempt}${retry}`;
 }
 
 /** The rollout id a command id belongs to. */
@@ -101,7 +104,11 @@ export interface ArgsContext {
 }
 
 /** What the current step needs: a command with these arguments, nothing (already done), or it cannot run. */
-export type StepPlan = { args: Record<string, unknown> } | { unfit: Unfit } | { nothing: string };
+export type StepPlan =
+  | { args: Record<string, unknown> }
+  | { unfit: Unfit }
+  // `quiet`: so usual (no restart needed) that the trail does not note it for every server of the rollout.
+  | { nothing: string; quiet?: boolean };
 
 /** The arguments of the run's current step, or why it needs no command, or why it cannot be built. */
 export function stepArgs(context: ArgsContext): StepPlan {
@@ -123,8 +130,10 @@ export function stepArgs(context: ArgsContext): StepPlan {
     }
     case 'install': {
       const pkg = packageFor(context);
-      return 'unfit' in pkg ? pkg : { args: { package: pkg.package, targetBuild: update.targetBuild } };
+      return 'unfit' in pkg ? pkg : { args: installArgs(pkg.package, update.targetBuild, policy) };
     }
+    case 'restart':
+      return restartPlan(context);
     case 'verify':
       // Rolling back, the goal is a server that runs again: the KB 944752 remedy is always applied.
       return {
@@ -175,22 +184,60 @@ function moveCmsArgs(context: ArgsContext): StepPlan {
   // Rolling back, the CMS goes to a node already back on its old build, or else to any other node.
   const target =
     context.run.targetBuild !== undefined ? (updatedPeer(context) ?? context.peers[0]) : updatedPeer(context);
-  if (!target)
+  if (!target) {
+    const restarting = context.peers.filter((peer) => peer.host.pendingReboot).map((peer) => peer.name);
+    const why =
+      restarting.length > 0
+        ? `; ${restarting.join(', ')} ${restarting.length === 1 ? 'waits' : 'wait'} for a restart, and a clustered mailbox server never moves onto such a node: restart it (or let the policy's restart: if-required do it), then retry`
+        : '';
     return {
       unfit: {
         outcome: 'failed',
         code: 'CLUSTER_NO_UPDATED_NODE',
-        message: `no node of cluster ${context.run.cluster} is on ${context.update.targetBuild} yet to take ${cms}`,
+        message: `no node of cluster ${context.run.cluster} is on ${context.update.targetBuild} and ready yet to take ${cms}${why}`,
       },
     };
-  return { args: { cms, targetNode: target.report.name } };
+  }
+  const { maxCopyQueueLength, maxReplayQueueLength } = context.policy.clusterMove;
+  return { args: { cms, targetNode: target.report.name, maxCopyQueueLength, maxReplayQueueLength } };
+}
+
+function installArgs(
+  pkg: { file: string; sha256: string },
+  targetBuild: string,
+  policy: RolloutPolicy,
+): Record<string, unknown> {
+  const { before, after } = policy.installHooks;
+  return {
+    package: pkg,
+    targetBuild,
+    ...(policy.crlCheckOffDuringInstall ? { crlCheckOff: true } : {}),
+    ...(before.length > 0 || after.length > 0 ? { hooks: { before, after } } : {}),
+  };
+}
+
+/** Why a server restarts now, or why it does not: the policy, and what msiexec and Windows asked for. */
+function restartPlan({ run, record, policy }: ArgsContext): StepPlan {
+  const asked = run.restartPending === true ? 'msiexec asked for a restart (3010 or 1641)' : undefined;
+  const pending = record?.host.pendingReboot === true ? 'Windows has a restart pending' : undefined;
+  const reason = asked ?? pending;
+  if (policy.restart === 'never')
+    return {
+      nothing: reason
+        ? `${reason}, but the policy says restart: never; restart the server by hand in the maintenance window`
+        : 'the policy says restart: never',
+    };
+  if (policy.restart === 'if-required' && !reason) return { nothing: 'no restart needed', quiet: true };
+  return { args: { reason: reason ?? 'the policy says restart: always' } };
 }
 
 function updatedPeer({ run, peers, update, updatedInRollout }: ArgsContext): ServerRecord | undefined {
+  // A clustered mailbox server never moves onto a node that waits for a restart: it would go down under it.
+  const ready = peers.filter((peer) => !peer.host.pendingReboot);
   if (run.targetBuild !== undefined)
-    return peers.find((peer) => updatedInRollout.has(peer.name.toLowerCase()));
+    return ready.find((peer) => updatedInRollout.has(peer.name.toLowerCase()));
   const target = parseBuild(update.targetBuild);
-  return peers.find(
+  return ready.find(
     (peer) =>
       updatedInRollout.has(peer.name.toLowerCase()) ||
       compareBuilds(parseBuild(normalizeBuild(peer.report.build)), target) >= 0,

@@ -29,6 +29,7 @@ import type { JobQueue } from './queue.js';
 import { readAhead, runOf } from './reads.js';
 import { applyResult, RESULT_REFUSED, watchCommand } from './results.js';
 import { planRollback, type RollbackScope, scopeLabel } from './rollback.js';
+import { resumeStep } from './steps.js';
 import { RolloutStore } from './store.js';
 import { checkConfirming } from './verification.js';
 import { type RolloutView, rolloutView } from './views.js';
@@ -94,6 +95,13 @@ export class RolloutEngine implements CommandSink {
           { server: data.server },
         ),
       result: (data) => this.applyResultData(data),
+      resume: (data) =>
+        this.shared(
+          data.rolloutId,
+          async (work) =>
+            resumeStep(work, await this.currentRun(work, data.server), data, this.deps.inventory, this.store),
+          { server: data.server },
+        ),
       watch: async (data) => {
         // Most watches fire after their step is done: a read without the lock lets those go at once.
         if ((await this.store.run(data.rolloutId, data.server))?.commandId !== data.commandId) return;

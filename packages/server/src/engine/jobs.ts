@@ -25,6 +25,11 @@ export const JOBS = {
     { rolloutId: Type.String(), server: Type.String(), commandId: Type.String(), check: Type.Integer() },
     strict,
   ),
+  /** Send a step that waited (for a maintenance window, or before retrying an install msiexec refused with 1618). */
+  resume: Type.Object(
+    { rolloutId: Type.String(), server: Type.String(), stepIndex: Type.Integer(), retries: Type.Integer() },
+    strict,
+  ),
   /** Check again whether the agent's inventory confirms the build its verify step reported. */
   confirm: Type.Object({ rolloutId: Type.String(), server: Type.String(), check: Type.Integer() }, strict),
 } as const satisfies Record<string, TSchema>;

@@ -58,6 +58,12 @@ export interface ServerRun {
   readonly finishedAt?: string;
   readonly error?: { readonly code: string; readonly message: string };
   readonly progress?: { readonly message: string; readonly percent?: number };
+  /** An install or uninstall of this run asked for a restart (msiexec 3010 or 1641) that has not happened yet. */
+  readonly restartPending?: boolean;
+  /** How many times the current step was sent again after msiexec answered 1618 (another installation). */
+  readonly stepRetries?: number;
+  /** Set while the current step waits to be sent: for a maintenance window, or before an install retry. */
+  readonly waiting?: { readonly reason: string; readonly until: string };
   /**
    * Set while a verify step that succeeded waits for an inventory report of its agent collected after it, to
    * confirm the build: since when (server time), and when the step finished (the agent's clock).

@@ -1,10 +1,10 @@
-import { canonicalBuild } from '@exrollout/core';
+import { canonicalBuild, type PlanStep, type RolloutPolicy } from '@exrollout/core';
 import type { InventoryStore } from '../stores/inventory-store.js';
-import { noteChanges, noteServicesStarted } from './change-notes.js';
+import { noteChanges, noteInstallEnvironment, noteServicesStarted } from './change-notes.js';
 import { type JobData, jobIdFor } from './jobs.js';
 import type { ServerRun } from './model.js';
 import { recordOf } from './reads.js';
-import { finishSucceeded, finishUnfit, issueStep } from './steps.js';
+import { finishSucceeded, finishUnfit, holdStep, issueStep } from './steps.js';
 import type { RolloutStore } from './store.js';
 import { confirmVerified, failVerification } from './verification.js';
 import type { Work } from './work.js';
@@ -12,6 +12,8 @@ import type { Work } from './work.js';
 const SYSTEM = 'exrollout';
 /** The code of a step whose result the gateway refused: what the step did is not known. */
 export const RESULT_REFUSED = 'RESULT_REFUSED';
+/** The code of an install or uninstall msiexec refused with 1618: another installation is in progress. */
+export const INSTALLER_BUSY = 'INSTALLER_BUSY';
 const MAX_WATCH_INTERVAL_MS = 10_000;
 const MIN_WATCH_INTERVAL_MS = 1000;
 
@@ -43,6 +45,8 @@ export async function applyResult(
       run.name,
       { step, error },
     );
+    if (step === 'install' || step === 'uninstall') noteInstallEnvironment(work, run.name, result.details);
+    if (retryBusyInstaller(work, run, step, error)) return true;
     // A result the server could not read says nothing about verification: no automatic rollback on it.
     if (step === 'verify' && error.code !== RESULT_REFUSED) {
       await failVerification(work, run, error, inventory, store);
@@ -71,7 +75,15 @@ export async function applyResult(
     details: result.details,
   });
   noteChanges(work, run.name, step, result.details);
-  const next: ServerRun = { ...run, stepIndex: run.stepIndex + 1, ...(build ? { toBuild: build } : {}) };
+  const { stepRetries: _r, restartPending: _p, ...rest } = run;
+  const restartPending =
+    step === 'restart' ? false : run.restartPending === true || result.details.rebootRequired === true;
+  const next: ServerRun = {
+    ...rest,
+    stepIndex: run.stepIndex + 1,
+    ...(build ? { toBuild: build } : {}),
+    ...(restartPending ? { restartPending } : {}),
+  };
   if (next.stepIndex < next.steps.length) await issueStep(work, next, inventory, store);
   else finishSucceeded(work, next, build);
   return true;
@@ -90,9 +102,9 @@ export async function watchCommand(
   const step = run.steps[run.stepIndex];
   const now = work.now.getTime();
   const sentAt = Date.parse(run.commandSentAt);
-  const timeoutMs =
-    (step === 'install' ? policy.stepTimeoutSeconds.install : policy.stepTimeoutSeconds.other) * 1000;
-  const waitMs = policy.offlineAgent.waitSeconds * 1000;
+  const timeoutMs = stepTimeoutMs(policy, step);
+  // A restarting server's agent is away by design: only the restart's own time bounds it.
+  const waitMs = step === 'restart' ? timeoutMs : policy.offlineAgent.waitSeconds * 1000;
   const record = await recordOf(work, inventory, run.name);
   const awaySince = record?.online
     ? undefined
@@ -104,6 +116,14 @@ export async function watchCommand(
       commandId: data.commandId,
       reason: 'step timed out',
     });
+    if (step === 'restart')
+      return giveUp(
+        work,
+        run,
+        'failed',
+        'RESTART_TIMEOUT',
+        `${run.name} did not come back from its restart within ${timeoutMs / 1000} s (policy restartTimeoutSeconds); check the server's console`,
+      );
     return giveUp(work, run, 'failed', 'STEP_TIMEOUT', `${step} did not finish within ${timeoutMs / 1000} s`);
   }
   if (awaySince !== undefined && now - awaySince >= waitMs) {
@@ -141,6 +161,36 @@ export async function watchCommand(
     jobIdFor('watch', data.commandId, data.check + 1),
     delay,
   );
+}
+
+function stepTimeoutMs(policy: RolloutPolicy, step: PlanStep | undefined): number {
+  if (step === 'install') return policy.stepTimeoutSeconds.install * 1000;
+  if (step === 'restart') return policy.restartTimeoutSeconds * 1000;
+  return policy.stepTimeoutSeconds.other * 1000;
+}
+
+// msiexec 1618: another installation (Windows Update, an msiexec still running) holds Windows Installer; it
+// usually ends on its own, so the step is sent again after a wait, as often as the policy says.
+function retryBusyInstaller(
+  work: Work,
+  run: ServerRun,
+  step: PlanStep | undefined,
+  error: { code: string; message: string },
+): boolean {
+  const { retries, waitSeconds } = work.meta.policy.installerBusy;
+  const done = run.stepRetries ?? 0;
+  if (error.code !== INSTALLER_BUSY || (step !== 'install' && step !== 'uninstall') || done >= retries)
+    return false;
+  const until = new Date(work.now.getTime() + waitSeconds * 1000);
+  work.event(
+    SYSTEM,
+    'server.step-retry-scheduled',
+    `${run.name}: ${step}: another installation is in progress (msiexec 1618); trying again in ${waitSeconds} s (retry ${done + 1} of ${retries})`,
+    run.name,
+    { step, retry: done + 1, retries, until: until.toISOString() },
+  );
+  holdStep(work, { ...run, stepRetries: done + 1 }, `${step} waits for the other installation to end`, until);
+  return true;
 }
 
 function giveUp(

@@ -1,7 +1,7 @@
-import { canonicalBuild } from '@exrollout/core';
+import { canonicalBuild, insideWindows, nextWindowOpening } from '@exrollout/core';
 import type { InventoryStore, ServerRecord } from '../stores/inventory-store.js';
 import { commandIdFor, precheckLive, stepArgs, type Unfit } from './commands.js';
-import { jobIdFor } from './jobs.js';
+import { type JobData, jobIdFor } from './jobs.js';
 import type { ServerRun } from './model.js';
 import { recordOf } from './reads.js';
 import type { RolloutStore } from './store.js';
@@ -52,19 +52,21 @@ export async function issueStep(
     });
     if ('unfit' in plan) return finishUnfit(work, run, plan.unfit);
     if ('nothing' in plan) {
-      work.event(
-        SYSTEM,
-        'server.step-passed',
-        `${run.name}: ${step}: nothing to do (${plan.nothing})`,
-        run.name,
-        { step },
-      );
+      if (!plan.quiet)
+        work.event(
+          SYSTEM,
+          'server.step-passed',
+          `${run.name}: ${step}: nothing to do (${plan.nothing})`,
+          run.name,
+          { step },
+        );
       run = { ...run, stepIndex: run.stepIndex + 1 };
       continue;
     }
+    if (step === 'restart' && deferredToWindow(work, run)) return;
     const commandId = commandIdFor(work.meta.id, run);
     const sent: ServerRun = { ...run, commandId, commandSentAt: work.now.toISOString(), acked: false };
-    const { progress: _progress, ...withoutProgress } = sent;
+    const { progress: _progress, waiting: _waiting, ...withoutProgress } = sent;
     work.setRun(withoutProgress);
     const command = {
       rolloutId: work.meta.id,
@@ -85,6 +87,58 @@ export async function issueStep(
   }
   const reported = record ? canonicalBuild(record.report.build) : undefined;
   finishSucceeded(work, run, run.toBuild ?? reported);
+}
+
+/**
+ * Holds the run's current step until `until` (a maintenance window opening, or the wait before an install retry):
+ * no command is out meanwhile, and a resume job sends the step then.
+ */
+export function holdStep(work: Work, run: ServerRun, reason: string, until: Date): void {
+  const waiting = { reason, until: until.toISOString() };
+  work.setRun({
+    ...withoutCommand(run, true),
+    waiting,
+    progress: { message: `${reason} (until ${waiting.until})` },
+  });
+  const data = {
+    rolloutId: work.meta.id,
+    server: run.name,
+    stepIndex: run.stepIndex,
+    retries: run.stepRetries ?? 0,
+  };
+  const jobId = jobIdFor('resume', work.meta.id, run.name, run.attempt, run.stepIndex, data.retries);
+  work.job('resume', data, jobId, Math.max(0, until.getTime() - work.now.getTime()));
+}
+
+/** Sends a held step once its wait is over; a run that moved on since (retried, skipped, aborted) is left alone. */
+export async function resumeStep(
+  work: Work,
+  run: ServerRun | undefined,
+  data: JobData<'resume'>,
+  inventory: InventoryStore,
+  store: RolloutStore,
+): Promise<void> {
+  if (run?.state !== 'running' || !run.waiting || run.commandId) return;
+  if (run.stepIndex !== data.stepIndex || (run.stepRetries ?? 0) !== data.retries) return;
+  await issueStep(work, withoutCommand(run, true), inventory, store);
+}
+
+// A restart takes a mail server down: it waits for a maintenance window when the policy has any.
+function deferredToWindow(work: Work, run: ServerRun): boolean {
+  const windows = work.meta.policy.maintenanceWindows;
+  if (windows.length === 0 || insideWindows(windows, work.now)) return false;
+  const opening = nextWindowOpening(windows, work.now);
+  if (!opening) return false;
+  if (!run.waiting)
+    work.event(
+      SYSTEM,
+      'server.restart-deferred',
+      `${run.name}: the restart waits for the next maintenance window (${opening.toISOString()})`,
+      run.name,
+      { until: opening.toISOString() },
+    );
+  holdStep(work, run, 'the restart waits for the next maintenance window', opening);
+  return true;
 }
 
 /** Ends a run that succeeded, with the build it ended on. */
@@ -133,20 +187,32 @@ async function updatedNodes(work: Work, store: RolloutStore, cluster: string): P
     (name) => work.changedRun(name) ?? stored.find((r) => r.name.toLowerCase() === name.toLowerCase()),
   );
   return new Set(
-    runs.filter((run) => run?.state === 'succeeded').map((run) => run?.name.toLowerCase() ?? ''),
+    runs
+      .filter((run) => run?.state === 'succeeded' && !run.restartPending)
+      .map((run) => run?.name.toLowerCase() ?? ''),
   );
 }
 
 function withoutCommand(run: ServerRun, keepError = false): ServerRun {
-  const { commandId: _c, commandSentAt: _s, acked: _a, progress: _p, confirming: _w, error, ...rest } = run;
+  const {
+    commandId: _c,
+    commandSentAt: _s,
+    acked: _a,
+    progress: _p,
+    confirming: _w,
+    waiting: _h,
+    error,
+    ...rest
+  } = run;
   return keepError && error ? { ...rest, error } : rest;
 }
 
-/** The steps that undo an install: empty the cluster node, uninstall, verify the old build, re-apply OWA files. */
+/** The steps that undo an install: empty the cluster node, uninstall, restart if asked, verify the old build, re-apply OWA files. */
 export function rollbackSteps(run: ServerRun): ServerRun['steps'] {
   return [
     ...(run.cluster ? (['move-cms', 'move-cluster-group'] as const) : []),
     'uninstall',
+    'restart',
     'verify',
     ...(run.steps.includes('backup-owa') ? (['restore-owa'] as const) : []),
   ];

@@ -1,5 +1,6 @@
-import type { RolloutPlan, RolloutPolicy, ServerState } from '@exrollout/core';
+import { type RolloutPlan, RolloutPolicy, type ServerState } from '@exrollout/core';
 import type { ChainableCommander, Redis } from 'ioredis';
+import Value from 'typebox/value';
 import type { RedisKeys } from '../redis-keys.js';
 import { AuditTrail, DEFAULT_EVENTS_MAX } from './audit-trail.js';
 import type { OutstandingCommand, RolloutEvent, RolloutMeta, ServerRun } from './model.js';
@@ -89,7 +90,8 @@ export class RolloutStore {
       id,
       update: field('update') ?? '',
       state: field('state') as RolloutMeta['state'],
-      policy: JSON.parse(field('policy') ?? '{}') as RolloutPolicy,
+      // A rollout stored by an older version lacks the policy fields added since: they take their defaults.
+      policy: Value.Default(RolloutPolicy, JSON.parse(field('policy') ?? '{}')) as RolloutPolicy,
       createdAt: field('createdAt') ?? '',
       createdBy: field('createdBy') ?? '',
       currentWave: Number(field('currentWave') ?? 0),

@@ -28,10 +28,14 @@ describe('SimulatedDriver: a CAS on SP1 RU4 takes Update Rollup 6', () => {
     ];
     expect(results).toEqual([
       { build: RU4, rebootRequired: false },
-      { build: RU4, backupPath: 'C:\\exrollout\\backup\\owa\\rollout-1_SEA-CAS01_backup-owa' },
+      { build: RU4, backupPath: 'C:\\exrollout\\backup\\owa\\rollout-1_SEA-CAS01_backup-owa', owaFiles: 2 },
       { build: RU6, logPath: 'C:\\ExchangeSetupLogs\\KB959241.log', rebootRequired: false },
       { build: RU6 },
-      { build: RU6, backupPath: 'C:\\exrollout\\backup\\owa\\rollout-1_SEA-CAS01_backup-owa' },
+      {
+        build: RU6,
+        backupPath: 'C:\\exrollout\\backup\\owa\\rollout-1_SEA-CAS01_backup-owa',
+        owaFiles: 2,
+      },
     ]);
     for (const details of results) expect(Value.Check(StepDetails, details)).toBe(true);
     const { server } = await driver.collect();

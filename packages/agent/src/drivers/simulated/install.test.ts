@@ -39,6 +39,9 @@ describe('install and verify: KB 944752, services that do not start after the ro
       build: RU6,
       servicesStarted: ['MSExchangeServiceHost', 'MSExchangeMailSubmission', 'MSExchangeMailboxAssistants'],
       remedyKb944752Applied: true,
+      remedyFiles: ['MSExchangeServiceHost', 'MSExchangeMailSubmission', 'MSExchangeMailboxAssistants'].map(
+        (name) => `C:\\Program Files\\Microsoft\\Exchange Server\\Bin\\${name}.exe.config`,
+      ),
     });
     expect(context.reported.map((report) => report.message)).toContain(
       'KB 944752: generatePublisherEvidence set to false in the .exe.config of 3 services; starting them',

@@ -67,6 +67,11 @@ const CASES: readonly Case[] = [
   },
   { step: 'restore-owa', args: {}, driver: () => installed() },
   {
+    step: 'restart',
+    args: { reason: 'msiexec 3010' },
+    driver: () => installed({ restartExitCode: 3010 }),
+  },
+  {
     step: 'uninstall',
     args: uninstallArgs(RU4),
     driver: () => installed(),

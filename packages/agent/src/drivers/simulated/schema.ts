@@ -44,6 +44,19 @@ export const SimulatedBehaviour = Type.Object(
     disconnectDuringInstall: flag('The agent loses its connection during the install.'),
     /** Emits `reboot` halfway through the install, which still completes. @default false */
     rebootDuringInstall: flag('The host restarts during the install.'),
+    /** The host never comes back from a restart (the server gives up with RESTART_TIMEOUT). @default false */
+    restartHangs: flag('The host does not come back from a restart.'),
+    /** The hooks in the agent's hooks folder, by name, and whether each succeeds; other names are missing. */
+    hooks: Type.Optional(
+      Type.Record(
+        Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$' }),
+        Type.Enum(['succeeds', 'fails']),
+      ),
+    ),
+    /** The publisher revocation check setting (WinTrust State) before an install turns it off. @default 0x23c00 */
+    crlCheckState: Type.Optional(Type.String({ pattern: '^0x[0-9a-f]{1,8}$' })),
+    /** SCC: a resource of the clustered mailbox server's group is offline, so move-cms refuses. @default false */
+    sccResourceOffline: flag('An SCC cluster resource is offline.'),
     /** Windows has a restart pending (same as `host.pendingReboot`). @default false */
     pendingReboot: Type.Optional(Type.Boolean()),
     /** Free space on the system drive in MB (same as `host.systemDriveFreeMb`). @default 20480 */

@@ -28,6 +28,8 @@ export interface SimulatedState extends HostSnapshot {
   readonly clusterGroupOwner?: string;
   /** How many times the host restarted. */
   readonly reboots: number;
+  /** When the host booted after each restart step, by command id: the same command run again does not restart. */
+  readonly restartsByCommand: Readonly<Record<string, string>>;
   /** How many more msiexec runs answer 1618 (another installation is in progress). */
   readonly msiBusyRunsLeft: number;
   /** Packages the stage step put in the package directory: SHA-256 by file name. */
@@ -54,6 +56,10 @@ export interface ResolvedBehaviour {
   readonly cmsMoveFails: boolean;
   readonly replicationUnhealthy: boolean;
   readonly uninstallBlocked?: 'patch-not-registered' | 'cache-missing';
+  readonly restartHangs: boolean;
+  readonly hooks: Readonly<Record<string, 'succeeds' | 'fails'>>;
+  readonly crlCheckState: string;
+  readonly sccResourceOffline: boolean;
   /** SHA-256 by file name of the packages on the host; undefined: any package is there, with any hash. */
   readonly packages?: Readonly<Record<string, string>>;
   /** The stage step: download speed in bytes per simulated millisecond, a cut halfway, a failure. */
@@ -83,6 +89,10 @@ export function resolveBehaviour(description: SimulatedHost): ResolvedBehaviour 
     cmsMoveFails: knobs.cmsMoveFails === true,
     replicationUnhealthy: knobs.replicationUnhealthy === true,
     ...(knobs.uninstallBlocked ? { uninstallBlocked: knobs.uninstallBlocked } : {}),
+    restartHangs: knobs.restartHangs === true,
+    hooks: { ...(knobs.hooks ?? {}) },
+    crlCheckState: knobs.crlCheckState ?? '0x23c00',
+    sccResourceOffline: knobs.sccResourceOffline === true,
     ...(knobs.packages ? { packages: { ...knobs.packages } } : {}),
     staging: {
       // A time scale of 0 makes every step instant, staging too.
@@ -113,6 +123,7 @@ export function initialState(description: SimulatedHost): MutableState {
     remedyKb944752Applied: false,
     ...(server.cluster?.role === 'active' ? { clusterGroupOwner: server.name } : {}),
     reboots: 0,
+    restartsByCommand: {},
     msiBusyRunsLeft: knobs.msiBusyRuns ?? 0,
     stagedPackages: {},
   };

@@ -29,6 +29,14 @@ export const POWERSHELL_STEP_ERRORS = {
   CLUSTER_GROUP_MOVE_FAILED: 'cluster.exe could not move "Cluster Group" to the target node',
   IU_REMOVAL_FAILED: 'msiexec could not uninstall an interim update',
   INSTALL_FAILED: 'msiexec returned an error or the MSI log holds "Return Value 3"',
+  INSTALLER_BUSY:
+    'msiexec 1618: another installation is in progress (Windows Update, an msiexec still running); the server retries by policy',
+  HOOK_NOT_FOUND: "a hook the rollout names is not in the agent's hooks folder (<name>.ps1); nothing ran",
+  HOOK_FAILED:
+    'a hook ended with a non-zero exit code or an error: before msiexec, nothing was installed; after it, check what the hook should have undone',
+  RESTART_FAILED: 'shutdown.exe /r failed, or Windows did not go down within the wait after it',
+  CLUSTER_RESOURCES_OFFLINE:
+    "SCC: a resource of the clustered mailbox server's cluster group is not online (cluster.exe res); nothing moved",
   SERVICES_NOT_STARTED: 'automatic Exchange services (MSExchange*) are not running after the install',
   BUILD_MISMATCH: 'ExSetup.exe does not have the build the step expected',
   PATCH_NOT_INSTALLED: 'no entry for the update in the Installer Patches key of Exchange 2007',

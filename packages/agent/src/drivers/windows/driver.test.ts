@@ -45,6 +45,15 @@ describe('PowerShellDriver', () => {
     expect(runner.options[0]?.timeoutMs).toBe(10 * 60_000);
   });
 
+  it('runs a local restart once: an output without a status line is an error at once, not a wait for the host', async () => {
+    const runner = new FakeRunner({ stdout: '' });
+    const driver = new PowerShellDriver({ runner, restartPollMs: 1 });
+    const error = await rejection(driver.runStep('restart', { reason: 'msiexec 3010' }, context().value));
+    expect(error.code).toBe('AGENT_ERR_DRIVER_OUTPUT');
+    expect(runner.scripts).toHaveLength(1);
+    expect(runner.options[0]?.timeoutMs).toBe(30 * 60_000);
+  });
+
   it('installs: the generated script, a two-hour timeout, progress from the script, the details', async () => {
     const runner = new FakeRunner({ stdout: fixture('install-success.txt') });
     const { value, progress } = context();
@@ -94,6 +103,11 @@ describe('PowerShellDriver', () => {
       build: '8.1.340.1',
       servicesStarted: ['MSExchangeMailSubmission', 'MSExchangeServiceHost'],
       remedyKb944752Applied: true,
+      remedyFiles: [
+        'C:\\Program Files\\Microsoft\\Exchange Server\\Bin\\MSExchangeMailSubmission.exe.config',
+        'C:\\Program Files\\Microsoft\\Exchange Server\\Bin\\Microsoft.Exchange.ServiceHost.exe.config',
+        'C:\\Program Files\\Microsoft\\Exchange Server\\Bin\\MSExchangeTransport.exe.config',
+      ],
     });
     expect(runner.scripts[1]).toContain('-and $true) {');
   });

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { PlanStep, StepArgs, StepDetails } from '@exrollout/core';
 import { DriverError, StepFailedError } from '../../errors.js';
 import type { HostDriver, HostSnapshot, StepContext } from '../types.js';
@@ -44,7 +45,13 @@ export class PowerShellDriver implements HostDriver {
     context.progress(`${step}: running on ${this.#config.runner.target}`, 0);
     let output: ExrOutput;
     try {
-      output = await this.#execute(step, script, context.signal, (message) => context.progress(message));
+      const progress = (message: string) => context.progress(message);
+      // Locally the agent goes down with Windows; only a remote agent outlives the host and must ride it out.
+      const remote = this.#config.runner.target.startsWith('remote:');
+      output =
+        request.step === 'restart' && remote
+          ? await this.#untilBack(script, context.signal, progress)
+          : await this.#execute(step, script, context.signal, progress);
     } catch (error) {
       if (error instanceof DriverError && error.code === 'AGENT_ERR_DRIVER_ABORTED')
         throw new StepFailedError(
@@ -59,6 +66,25 @@ export class PowerShellDriver implements HostDriver {
     const details = stepOutcome(request, output);
     context.progress(`${step}: done`, 100);
     return details;
+  }
+
+  // Remote mode: the managed server goes down under its WinRM session and does not answer while it boots, so the
+  // restart script runs again (it finds its marker) until the host answers or the restart's timeout is spent.
+  async #untilBack(
+    script: string,
+    signal: AbortSignal,
+    progress: (message: string) => void,
+  ): Promise<ExrOutput> {
+    const deadline = Date.now() + this.#config.timeoutsMs.restart;
+    for (;;) {
+      try {
+        return await this.#execute('restart', script, signal, progress);
+      } catch (error) {
+        if (!isHostAway(error) || Date.now() + this.#config.restartPollMs > deadline) throw error;
+        progress(`restart: ${this.#config.runner.target} does not answer (${error.message}); asking again`);
+        await pause(this.#config.restartPollMs, signal);
+      }
+    }
   }
 
   async #execute(
@@ -83,6 +109,24 @@ export class PowerShellDriver implements HostDriver {
         { script: name, unknownKeys: unknown, malformed: output.malformed },
         'PowerShell script output has keys or lines the driver does not know',
       );
+  }
+}
+
+// A cut session leaves no status line; a host still booting refuses the WinRM connection.
+function isHostAway(error: unknown): error is DriverError {
+  return (
+    error instanceof DriverError &&
+    (error.code === 'AGENT_ERR_DRIVER_REMOTE' || error.code === 'AGENT_ERR_DRIVER_OUTPUT')
+  );
+}
+
+async function pause(ms: number, signal: AbortSignal): Promise<void> {
+  try {
+    await delay(ms, undefined, { signal });
+  } catch (error) {
+    throw new DriverError('AGENT_ERR_DRIVER_ABORTED', 'the restart was cancelled while the host was down', {
+      cause: error,
+    });
   }
 }
 

@@ -20,6 +20,14 @@ export interface PowerShellDriverOptions {
   readonly backupDirectory?: string;
   /** Folder for verbose MSI logs. @default %SystemDrive%\ExchangeSetupLogs */
   readonly logDirectory?: string;
+  /** Folder of the administrator's hook scripts (`<name>.ps1`), on the server. @default C:\exrollout\hooks */
+  readonly hooksDirectory?: string;
+  /** Folder for what a step must find again after a restart (the restart's marker). @default C:\exrollout\state */
+  readonly stateDirectory?: string;
+  /** How long the restart script waits for Windows to go down after shutdown.exe /r. @default 600 */
+  readonly restartWaitSeconds?: number;
+  /** Remote mode: how often a restart asks the managed server again while it is down. @default 15000 */
+  readonly restartPollMs?: number;
   /** A manifest (`<sha256> <relative path>` per line) of the shipped OWA files of the installed build. */
   readonly owaManifest?: string;
   /** Per-script timeouts in milliseconds, over the defaults in DEFAULT_TIMEOUTS_MS. */
@@ -33,6 +41,10 @@ export interface DriverConfig {
   readonly packageDirectory: string;
   readonly backupDirectory: string;
   readonly logDirectory?: string;
+  readonly hooksDirectory: string;
+  readonly stateDirectory: string;
+  readonly restartWaitSeconds: number;
+  readonly restartPollMs: number;
   readonly owaManifest?: string;
   readonly timeoutsMs: Readonly<Record<ScriptName, number>>;
   readonly logger?: DriverLogger;
@@ -49,6 +61,8 @@ export const DEFAULT_TIMEOUTS_MS: Readonly<Record<ScriptName, number>> = Object.
   'move-cluster-group': 15 * MINUTE,
   'remove-interim-updates': 60 * MINUTE,
   install: 120 * MINUTE,
+  // The whole restart, with the host down, in remote mode; the server's restartTimeoutSeconds bounds it too.
+  restart: 30 * MINUTE,
   verify: 30 * MINUTE,
   'restore-owa': 30 * MINUTE,
   uninstall: 120 * MINUTE,
@@ -70,11 +84,21 @@ export function resolveDriverConfig(options: PowerShellDriverOptions): DriverCon
     if (!Number.isInteger(ms) || ms <= 0)
       throw new DriverError('AGENT_ERR_DRIVER_CONFIG', `timeout for ${name} must be a positive integer`);
   const logDirectory = path('logDirectory', options.logDirectory);
+  const restartWaitSeconds = options.restartWaitSeconds ?? 600;
+  const restartPollMs = options.restartPollMs ?? 15_000;
+  if (!Number.isInteger(restartWaitSeconds) || restartWaitSeconds <= 0)
+    throw new DriverError('AGENT_ERR_DRIVER_CONFIG', 'restartWaitSeconds must be a positive integer');
+  if (!Number.isInteger(restartPollMs) || restartPollMs <= 0)
+    throw new DriverError('AGENT_ERR_DRIVER_CONFIG', 'restartPollMs must be a positive integer');
   const owaManifest = path('owaManifest', options.owaManifest);
   return Object.freeze({
     runner: options.runner,
     packageDirectory: path('packageDirectory', options.packageDirectory, 'C:\\exrollout\\packages') ?? '',
     backupDirectory: path('backupDirectory', options.backupDirectory, 'C:\\exrollout\\owa-backup') ?? '',
+    hooksDirectory: path('hooksDirectory', options.hooksDirectory, 'C:\\exrollout\\hooks') ?? '',
+    stateDirectory: path('stateDirectory', options.stateDirectory, 'C:\\exrollout\\state') ?? '',
+    restartWaitSeconds,
+    restartPollMs,
     ...(logDirectory === undefined ? {} : { logDirectory }),
     ...(owaManifest === undefined ? {} : { owaManifest }),
     timeoutsMs: Object.freeze(timeoutsMs),

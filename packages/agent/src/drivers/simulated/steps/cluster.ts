@@ -35,6 +35,11 @@ export async function moveCms(run: StepRun, args: StepArgs['move-cms']): Promise
       'REPLICATION_UNHEALTHY',
       `storage group First Storage Group of ${args.cms} is Failed; Move-ClusteredMailboxServer was not run: let replication catch up or repair it, then run the step again`,
     );
+  if (run.host.behaviour.sccResourceOffline && cluster.type === 'SCC')
+    run.fail(
+      'CLUSTER_RESOURCES_OFFLINE',
+      `cluster resource "${args.cms} Database Disk" of ${args.cms} is Offline; Move-ClusteredMailboxServer was not run: bring the resources online (cluster.exe res), then run the step again`,
+    );
   if (run.host.behaviour.cmsMoveFails)
     refuse(`the storage group copies on ${args.targetNode} are not healthy enough to move to (replication)`);
   const to = target?.name ?? args.targetNode;

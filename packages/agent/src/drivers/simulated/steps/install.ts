@@ -1,4 +1,5 @@
 import { lineOfBuild, type StepArgs, type StepDetails, sameBuild, tryParseBuild } from '@exrollout/core';
+import { StepFailedError } from '../../../errors.js';
 import type { HostInterruption } from '../events.js';
 import type { StepRun } from '../run.js';
 import { failWhileBusy, kbOf, logPathOf, quarter } from './msi.js';
@@ -11,16 +12,76 @@ import { managedServices } from './services.js';
  * rolls back). A reboot halfway completes the install as the host goes down.
  */
 export async function install(run: StepRun, args: StepArgs['install']): Promise<StepDetails> {
+  if (sameBuild(run.host.current.server.build, args.targetBuild)) {
+    run.progress(`update ${kbOf(args.package.file, args.targetBuild)} is already installed`, 100);
+    return result(run, logPathOf(kbOf(args.package.file, args.targetBuild)));
+  }
+  checkPackage(run, args.package);
+  // Hooks and the revocation switch frame msiexec alone: nothing is disabled for an install that will not run.
+  const hooksRun: string[] = [];
+  runHooks(run, 'before', args.hooks?.before ?? [], hooksRun);
+  const previous = run.host.behaviour.crlCheckState;
+  // Turned off for msiexec alone, and put back whatever msiexec did (KB 944752's CRL waits, during the install).
+  if (args.crlCheckOff) run.progress(`publisher revocation check off for the install (was ${previous})`);
+  let outcome: StepDetails | StepFailedError;
+  try {
+    outcome = await installPackage(run, args);
+  } catch (error) {
+    if (!(error instanceof StepFailedError)) throw error;
+    outcome = error;
+  }
+  const afterFailure = tryHooks(run, 'after', args.hooks?.after ?? [], hooksRun);
+  const extra: StepDetails = {
+    ...(args.crlCheckOff ? { crlCheck: { previous, restored: true } } : {}),
+    ...(hooksRun.length > 0 ? { hooksRun } : {}),
+  };
+  if (outcome instanceof StepFailedError) {
+    const message = afterFailure ? `${outcome.message}; and ${afterFailure.message}` : outcome.message;
+    throw new StepFailedError(outcome.code, message, { ...outcome.details, ...extra }, { cause: outcome });
+  }
+  if (afterFailure)
+    throw new StepFailedError(afterFailure.code, afterFailure.message, { ...outcome, ...extra });
+  return { ...outcome, ...extra };
+}
+
+/**
+ * @internal Runs the administrator's hooks of one phase from the (simulated) hooks folder, in order; the first
+ * that is missing or fails stops the step before msiexec runs.
+ */
+function runHooks(run: StepRun, phase: 'before' | 'after', names: readonly string[], ran: string[]): void {
+  const failure = tryHooks(run, phase, names, ran);
+  const build = run.host.current.server.build;
+  if (failure)
+    throw new StepFailedError(failure.code, failure.message, {
+      ...(ran.length > 0 ? { hooksRun: ran } : {}),
+      build,
+    });
+}
+
+function tryHooks(
+  run: StepRun,
+  phase: 'before' | 'after',
+  names: readonly string[],
+  ran: string[],
+): { code: 'HOOK_NOT_FOUND' | 'HOOK_FAILED'; message: string } | undefined {
+  const when = phase === 'before' ? 'before msiexec: nothing was installed' : 'after msiexec';
+  for (const name of names) {
+    const hook = run.host.behaviour.hooks[name];
+    if (hook === undefined)
+      return { code: 'HOOK_NOT_FOUND', message: `hook ${name} is not in the agent's hooks folder (${when})` };
+    run.progress(`hook ${phase}:${name}`);
+    ran.push(`${phase}:${name}`);
+    if (hook === 'fails') return { code: 'HOOK_FAILED', message: `hook ${name} failed ${when}` };
+  }
+  return undefined;
+}
+
+async function installPackage(run: StepRun, args: StepArgs['install']): Promise<StepDetails> {
   const kb = kbOf(args.package.file, args.targetBuild);
   const logPath = logPathOf(kb);
   const label = `installing ${args.package.file}`;
-  if (sameBuild(run.host.current.server.build, args.targetBuild)) {
-    run.progress(`update ${kb} is already installed`, 100);
-    return result(run, logPath);
-  }
-  checkPackage(run, args.package);
   checkApplies(run, args.package.file, logPath);
-  failWhileBusy(run, 'INSTALL_FAILED', logPath);
+  failWhileBusy(run, 'INSTALLER_BUSY', logPath);
   await quarter(run, label, 25);
   await quarter(run, label, 50);
   run.enforce();
@@ -94,7 +155,9 @@ function apply(run: StepRun, kb: string, targetBuild: string, rebooted: boolean)
     if (rebooted) {
       state.reboots += 1;
       state.host = { ...state.host, pendingReboot: false };
-    }
+    } else if (run.host.behaviour.restartExitCode !== undefined)
+      // msiexec 3010: files in use are replaced at the next boot (PendingFileRenameOperations).
+      state.host = { ...state.host, pendingReboot: true };
   });
 }
 

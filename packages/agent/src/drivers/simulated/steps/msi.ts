@@ -25,7 +25,7 @@ export async function quarter(run: StepRun, label: string, percent: 25 | 50 | 75
  */
 export function failWhileBusy(
   run: StepRun,
-  code: 'INSTALL_FAILED' | 'UNINSTALL_FAILED' | 'IU_REMOVAL_FAILED',
+  code: 'INSTALLER_BUSY' | 'IU_REMOVAL_FAILED',
   logPath: string,
 ): void {
   if (run.host.current.msiBusyRunsLeft <= 0) return;

@@ -2,6 +2,8 @@ import type { StepArgs, StepDetails } from '@exrollout/core';
 import type { StepRun } from '../run.js';
 
 const OWA_FOLDER = 'C:\\Program Files\\Microsoft\\Exchange Server\\ClientAccess\\Owa';
+// A customised OWA is two changed files here, as on the stub Exchange host: auth\logon.aspx and a theme's logo.
+const CUSTOMISED_FILES = 2;
 
 /**
  * @internal Copies the OWA files aside, remembering whether they were customised, before a rollup replaces them.
@@ -26,7 +28,7 @@ export async function backupOwa(run: StepRun, _args: StepArgs['backup-owa']): Pr
     run.host.change((state) => {
       state.owaBackup = { path: backupPath, owaCustomized };
     });
-  return { build: run.host.current.server.build, backupPath };
+  return { build: run.host.current.server.build, backupPath, owaFiles: owaCustomized ? CUSTOMISED_FILES : 0 };
 }
 
 /**
@@ -45,5 +47,9 @@ export async function restoreOwa(run: StepRun, _args: StepArgs['restore-owa']): 
     run.host.change((state) => {
       state.server.owaCustomized = backup.owaCustomized;
     });
-  return { build: run.host.current.server.build, backupPath: backup.path };
+  return {
+    build: run.host.current.server.build,
+    backupPath: backup.path,
+    ...(backup.owaCustomized ? { owaFiles: CUSTOMISED_FILES } : {}),
+  };
 }

@@ -5,6 +5,7 @@ import { install } from './install.js';
 import { removeInterimUpdates } from './interim.js';
 import { backupOwa, restoreOwa } from './owa.js';
 import { precheck } from './precheck.js';
+import { restart } from './restart.js';
 import { uninstall } from './uninstall.js';
 import { verify } from './verify.js';
 
@@ -21,6 +22,7 @@ export const STEP_HANDLERS: StepHandlers = {
   'move-cluster-group': moveClusterGroup,
   'remove-interim-updates': removeInterimUpdates,
   install,
+  restart,
   verify,
   'restore-owa': restoreOwa,
   uninstall,

@@ -23,7 +23,7 @@ export async function uninstall(run: StepRun, args: StepArgs['uninstall']): Prom
     );
     return { build: removal.build };
   }
-  failWhileBusy(run, 'UNINSTALL_FAILED', logPath);
+  failWhileBusy(run, 'INSTALLER_BUSY', logPath);
   const label = `removing update ${args.kb}`;
   await quarter(run, label, 25);
   await quarter(run, label, 50);

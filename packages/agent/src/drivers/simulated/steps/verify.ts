@@ -1,6 +1,8 @@
 import { type StepArgs, type StepDetails, sameBuild } from '@exrollout/core';
 import type { StepRun } from '../run.js';
 
+const EXCHANGE_BIN = 'C:\\Program Files\\Microsoft\\Exchange Server\\Bin';
+
 /**
  * @internal Checks that the build is the target and the Exchange services run. Services stopped by KB 944752
  * fail the step unless `remedyKb944752` is set: then the remedy is applied, the services start, and the details
@@ -37,5 +39,7 @@ export async function verify(run: StepRun, args: StepArgs['verify']): Promise<St
     state.remedyKb944752Applied = true;
     state.servicesStopped = [];
   });
-  return { build, servicesStarted: [...servicesStopped], remedyKb944752Applied: true };
+  // Each service's own .exe.config, beside its executable in Exchange's Bin folder.
+  const remedyFiles = servicesStopped.map((name) => `${EXCHANGE_BIN}\\${name}.exe.config`);
+  return { build, servicesStarted: [...servicesStopped], remedyKb944752Applied: true, remedyFiles };
 }

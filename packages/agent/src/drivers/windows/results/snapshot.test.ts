@@ -36,7 +36,14 @@ describe('toHostSnapshot, from recorded inventory output', () => {
       cluster: { type: 'CCR', name: 'SEA-CCR1', role: 'active', cms: 'SEA-MBX1' },
     });
     expect(server).not.toHaveProperty('internetFacing');
-    expect(stepsFor(server)).toEqual(['precheck', 'move-cms', 'move-cluster-group', 'install', 'verify']);
+    expect(stepsFor(server)).toEqual([
+      'precheck',
+      'move-cms',
+      'move-cluster-group',
+      'install',
+      'restart',
+      'verify',
+    ]);
   });
 
   it('reads an SCC passive node: no cms, Quorum Owner is not Active', () => {

@@ -88,6 +88,11 @@ describe('verify', () => {
       build: '8.1.340.1',
       servicesStarted: ['MSExchangeMailSubmission', 'MSExchangeServiceHost'],
       remedyKb944752Applied: true,
+      remedyFiles: [
+        'C:\\Program Files\\Microsoft\\Exchange Server\\Bin\\MSExchangeMailSubmission.exe.config',
+        'C:\\Program Files\\Microsoft\\Exchange Server\\Bin\\Microsoft.Exchange.ServiceHost.exe.config',
+        'C:\\Program Files\\Microsoft\\Exchange Server\\Bin\\MSExchangeTransport.exe.config',
+      ],
     });
   });
 
@@ -236,6 +241,7 @@ describe('other steps', () => {
       'EXR|owa.backup|C:\\\\exrollout\\\\owa-backup\\\\20090215-020000\nEXR|owa.changedCount|2\nEXR|status|ok\n';
     expect(outcome('backup-owa', {}, stdout)).toEqual({
       backupPath: 'C:\\exrollout\\owa-backup\\20090215-020000',
+      owaFiles: 2,
     });
   });
 

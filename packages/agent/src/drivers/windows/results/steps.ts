@@ -13,14 +13,15 @@ export const STEP_KEYS: Readonly<Record<StepRequest['step'], ReadonlySet<string>
     'build reboot.fileRenames reboot.cbs reboot.windowsUpdate host.freeMb host.architecture host.os host.powershellVersion host.elevated host.dotNet20Sp1 package.path package.sha256 package.missing',
   ),
   'backup-owa': keys('build owa.backup owa.folder owa.files owa.method owa.changedCount owa.changed'),
-  'move-cms': keys('cms.alreadyOnTarget ccr.copy cms.state cluster.machine'),
+  'move-cms': keys('cms.alreadyOnTarget ccr.copy cluster.resource cms.state cluster.machine'),
   'move-cluster-group': keys('cluster.groupName cluster.output cluster.groupStatus'),
   'remove-interim-updates': keys(
     'iu.absent iu.removed patch patch.cache patch.code msi.log msi.exitCode msi.failure msi.customAction msi.rebootRequired build',
   ),
   install: keys(
-    'package.sha256 build.before install.skipped msi.log msi.exitCode msi.failure msi.customAction msi.rebootRequired build',
+    'package.sha256 build.before install.skipped msi.log msi.exitCode msi.failure msi.customAction msi.rebootRequired build crl.previous crl.restored hook.ran hook.output hook.afterFailure',
   ),
+  restart: keys('build restart.bootTime restart.output restart.requested restart.bootedAt'),
   verify: keys(
     'build service.initiallyStopped service.startError service.stopped remedy.config remedy.skipped',
   ),
@@ -42,7 +43,10 @@ export function stepOutcome(request: StepRequest, output: ExrOutput): StepDetail
   const values = readValues(output);
   const details = checkAgainst(StepDetails, detailsOf(values), 'step details');
   if (output.error) {
-    const failure = output.error.message || `${request.step} failed`;
+    const afterHook = values.one('hook.afterFailure');
+    const failure = [output.error.message || `${request.step} failed`, afterHook]
+      .filter(Boolean)
+      .join('; and ');
     throw new StepFailedError(output.error.code, withMsiHint(failure, values), details);
   }
   judge(request, values, details);
@@ -59,16 +63,40 @@ function detailsOf(values: ValueReader): StepDetails {
   const stopped = values.all('service.stopped');
   const reboot = values.bool('msi.rebootRequired');
   const started = servicesStarted(values, stopped);
+  const restartedAt = values.one('restart.bootedAt');
+  const remedyFiles = values.all('remedy.config');
+  const hooksRun = values.all('hook.ran');
   return {
+    ...(restartedAt === undefined ? {} : { restartedAt }),
+    ...crlCheckOf(values),
+    ...(hooksRun.length > 0 ? { hooksRun: hooksRun.slice(0, 20) } : {}),
     ...(build === undefined ? {} : { build }),
     ...(backupPath === undefined ? {} : { backupPath: clip(backupPath, 512) }),
     ...(removed.length > 0 ? { removed: removed.slice(0, 100) } : {}),
     ...(reboot === undefined ? {} : { rebootRequired: reboot }),
     ...(stopped.length > 0 ? { servicesStopped: stopped.slice(0, 100) } : {}),
     ...(started.length > 0 ? { servicesStarted: started.slice(0, 100) } : {}),
-    ...(values.all('remedy.config').length > 0 ? { remedyKb944752Applied: true } : {}),
+    ...(remedyFiles.length > 0
+      ? { remedyKb944752Applied: true, remedyFiles: remedyFiles.slice(0, 100).map((file) => clip(file, 512)) }
+      : {}),
+    ...owaFilesOf(values),
     ...(logPath === undefined ? {} : { logPath: clip(logPath, 512) }),
   };
+}
+
+// backup-owa counts the customised files it found; restore-owa names each file it put back.
+function owaFilesOf(values: ValueReader): Pick<StepDetails, 'owaFiles'> {
+  const found = values.int('owa.changedCount');
+  if (found !== undefined) return { owaFiles: found };
+  const restored = values.all('owa.restored');
+  return restored.length > 0 ? { owaFiles: restored.length } : {};
+}
+
+// install: the revocation check it turned off, and whether the finally block put the previous setting back.
+function crlCheckOf(values: ValueReader): Pick<StepDetails, 'crlCheck'> {
+  const previous = values.one('crl.previous');
+  if (previous === undefined) return {};
+  return { crlCheck: { previous: clip(previous, 32), restored: values.bool('crl.restored') === true } };
 }
 
 // verify: the services stopped when it began that no longer are (started plainly or after the KB 944752 remedy).
@@ -115,6 +143,14 @@ function judge(request: StepRequest, values: ValueReader, details: StepDetails):
       break;
     case 'remove-interim-updates':
       checkNoInterimUpdates(values, details);
+      break;
+    case 'restart':
+      if (details.restartedAt === undefined)
+        throw new StepFailedError(
+          'RESTART_FAILED',
+          'the restart script ended without a boot time after the restart',
+          details,
+        );
       break;
     case 'backup-owa':
     case 'restore-owa':

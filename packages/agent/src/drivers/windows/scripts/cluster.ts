@@ -44,6 +44,42 @@ const COPY_HEALTH = String.raw`function Assert-ExrCopiesHealthy([string]$Cms, [i
   }
 }`;
 
+// SCC: the clustered mailbox server's cluster group (named after it) must have every resource online, or the move
+// stalls or fails halfway. cluster.exe res prints fixed-width columns under a rule of dashes: Resource, Group,
+// Node, Status.
+const SCC_RESOURCES = String.raw`function Get-ExrClusterResources {
+  $run = Invoke-ExrClusterExe @('res')
+  if ($run.ExitCode -ne 0) { Stop-Exr 'CLUSTER_RESOURCES_OFFLINE' ('cluster.exe res exited with ' + $run.ExitCode + ': ' + [string]::Join(' ', @($run.Lines))) }
+  $lines = @($run.Lines)
+  $rule = -1
+  for ($i = 0; $i -lt $lines.Count; $i++) { if ($lines[$i] -match '^-+( -+)+\s*$') { $rule = $i; break } }
+  if ($rule -lt 0) { Stop-Exr 'CLUSTER_RESOURCES_OFFLINE' 'cluster.exe res printed no table of resources' }
+  $starts = @()
+  foreach ($match in [regex]::Matches($lines[$rule], '-+')) { $starts += $match.Index }
+  for ($i = $rule + 1; $i -lt $lines.Count; $i++) {
+    $line = [string]$lines[$i]
+    if (-not $line.Trim() -or $starts.Count -lt 4) { continue }
+    $cells = @()
+    for ($c = 0; $c -lt $starts.Count; $c++) {
+      $from = [math]::Min($starts[$c], $line.Length)
+      $to = $line.Length
+      if ($c + 1 -lt $starts.Count) { $to = [math]::Min($starts[$c + 1], $line.Length) }
+      $cells += $line.Substring($from, $to - $from).Trim()
+    }
+    New-Object PSObject -Property @{ Name = $cells[0]; Group = $cells[1]; Status = $cells[$cells.Count - 1] }
+  }
+}
+function Assert-ExrSccResourcesOnline([string]$Cms) {
+  $mailbox = @(Get-MailboxServer -Identity $Cms) | Select-Object -First 1
+  if (-not $mailbox -or [string]$mailbox.ClusteredStorageType -ne 'Shared') { return }
+  foreach ($resource in @(Get-ExrClusterResources | Where-Object { $_.Group -eq $Cms })) {
+    Write-Exr 'cluster.resource' ($resource.Name + ' ' + $resource.Status)
+    if ($resource.Status -ne 'Online') {
+      Stop-Exr 'CLUSTER_RESOURCES_OFFLINE' ('cluster resource "' + $resource.Name + '" of ' + $Cms + ' is ' + $resource.Status + '; Move-ClusteredMailboxServer was not run: bring the resources online (cluster.exe res), then run the step again')
+    }
+  }
+}`;
+
 /**
  * move-cms: `Move-ClusteredMailboxServer -Identity <cms> -TargetMachine <node> -MoveComment <text>
  * -Confirm:$false`, skipped when the target node already hosts it (so that the step can run again after the
@@ -58,6 +94,7 @@ if (Test-ExrActiveOn $before.OperationalMachines $target) {
   Write-Exr 'cms.alreadyOnTarget' $true
 } else {
   Assert-ExrCopiesHealthy $cms ${args.maxCopyQueueLength ?? 10} ${args.maxReplayQueueLength ?? 100}
+  Assert-ExrSccResourcesOnline $cms
   Write-Exr 'progress' ('Move-ClusteredMailboxServer ' + $cms + ' to ' + $target)
   try {
     Move-ClusteredMailboxServer -Identity $cms -TargetMachine $target -MoveComment ${psLiteral(`exrollout ${KB959241.id} ${commandId}`)} -Confirm:$false
@@ -71,7 +108,7 @@ foreach ($machine in @($after.OperationalMachines)) { Write-Exr 'cluster.machine
   return composeScript({
     defaultCode: 'CMS_MOVE_FAILED',
     productCode: KB959241.productCode,
-    helpers: [ACTIVE_ON, COPY_HEALTH],
+    helpers: [ACTIVE_ON, COPY_HEALTH, SCC_RESOURCES],
     body,
   });
 }

@@ -5,12 +5,13 @@ import { moveClusterGroupScript, moveCmsScript } from './cluster.js';
 import { installScript, precheckScript } from './install.js';
 import { backupOwaScript, restoreOwaScript } from './owa.js';
 import { removeInterimUpdatesScript, uninstallScript } from './patches.js';
+import { restartScript } from './restart.js';
 import { verifyScript } from './verify.js';
 
 export { inventoryScript } from './inventory.js';
 export { EXCHANGE_SNAPIN } from './prelude.js';
 
-/** The script of one validated step request; `commandId` only labels the cluster move comment. */
+/** The script of one validated step request; `commandId` labels the cluster move comment and names the restart's marker file. */
 export function stepScript(request: StepRequest, config: DriverConfig, commandId: string): string {
   switch (request.step) {
     case 'precheck':
@@ -25,6 +26,8 @@ export function stepScript(request: StepRequest, config: DriverConfig, commandId
       return removeInterimUpdatesScript(request.args, config);
     case 'install':
       return installScript(request.args, config);
+    case 'restart':
+      return restartScript(request.args, config, commandId);
     case 'verify':
       return verifyScript(request.args);
     case 'restore-owa':

@@ -1,5 +1,5 @@
 import { KB959241, type PackageRef, type StepArgs } from '@exrollout/core';
-import { psLiteral } from '../literal.js';
+import { psArray, psLiteral } from '../literal.js';
 import type { DriverConfig } from '../options.js';
 import { HOST_HELPERS } from './inventory.js';
 import { composeScript } from './prelude.js';
@@ -40,12 +40,47 @@ Write-ExrHostFacts${packageCheck}`;
   });
 }
 
+// The publisher revocation check of WinTrust ("Check for publisher's certificate revocation"), in the hive of the
+// account msiexec runs as: bit 0x200 of State set turns it off (0x23c00 is Windows' default, 0x23e00 is off).
+const CRL_SWITCH = String.raw`$exrCrlKey = 'HKCU:\Software\Microsoft\Windows\CurrentVersion\WinTrust\Trust Providers\Software Publishing'
+function Get-ExrCrlState {
+  $state = Get-ExrRegistryValue $exrCrlKey 'State'
+  if ($null -eq $state) { return 0x23c00 }
+  [int]$state
+}
+function Disable-ExrCrlCheck([int]$State) {
+  Write-Exr 'crl.previous' ('0x{0:x}' -f $State)
+  Set-ExrRegistryDword $exrCrlKey 'State' ($State -bor 0x200)
+}
+function Restore-ExrCrlCheck([int]$State) {
+  Set-ExrRegistryDword $exrCrlKey 'State' $State
+  Write-Exr 'crl.restored' $true
+}`;
+
+// Hooks are the administrator's scripts in the hooks folder, run by name; the server never sends script text.
+const HOOKS = String.raw`function Invoke-ExrHooks([string]$Folder, [string]$Phase, [string[]]$Names) {
+  foreach ($name in $Names) {
+    $path = Join-ExrPath $Folder ($name + '.ps1')
+    $when = 'after msiexec'
+    if ($Phase -eq 'before') { $when = 'before msiexec: nothing was installed' }
+    if (-not (Test-Path -LiteralPath $path)) { Stop-Exr 'HOOK_NOT_FOUND' ('hook ' + $name + ' is not in the agent''s hooks folder: ' + $path + ' does not exist (' + $when + ')') }
+    Write-Exr 'progress' ('hook ' + $Phase + ':' + $name)
+    Write-Exr 'hook.ran' ($Phase + ':' + $name)
+    $run = Invoke-ExrHook $path
+    foreach ($line in @($run.Lines | Select-Object -Last 5)) { Write-Exr 'hook.output' $line }
+    if ($run.ExitCode -ne 0) { Stop-Exr 'HOOK_FAILED' ('hook ' + $name + ' failed with exit code ' + $run.ExitCode + ' ' + $when) }
+  }
+}`;
+
 /**
  * install: checks the staged .msp's SHA-256 (nothing runs on a mismatch), skips a server already on the
- * target build, runs `msiexec.exe /update "<msp>" /quiet /norestart /l*v "<log>"`, and fails when msiexec
- * does not succeed or the log holds "Return Value 3". Reports the build afterwards.
+ * target build, runs the `before` hooks, turns the revocation check off if asked, runs
+ * `msiexec.exe /update "<msp>" /quiet /norestart /l*v "<log>"`, puts the check back and runs the `after` hooks
+ * whatever msiexec did; fails when msiexec does not succeed (1618: INSTALLER_BUSY). Reports the build afterwards.
  */
 export function installScript(args: StepArgs['install'], config: DriverConfig): string {
+  const hooks = args.hooks ?? { before: [], after: [] };
+  const crlOff = args.crlCheckOff === true;
   const body = `${packagePath(config, args.package)}
 $exsetup = Get-ExrExSetupPath (Get-ExrInstallPath)
 $before = Get-ExrBuild $exsetup
@@ -59,22 +94,45 @@ Write-Exr 'package.sha256' $actual
 if ($actual -ne $expected) { Stop-Exr 'PACKAGE_HASH_MISMATCH' ($msp + ' has SHA-256 ' + $actual + ', expected ' + $expected + '; it was not run') }
 if ($before -eq ${psLiteral(args.targetBuild)}) {
   Write-Exr 'install.skipped' 'already on the target build'
-} else {
-  $log = New-ExrLogPath ${psLiteral(`exrollout-${args.package.file.replace(/\.msp$/, '')}`)}
-  Write-Exr 'msi.log' $log
-  Write-Exr 'progress' ('msiexec /update ' + $msp + ' /quiet /norestart (an hour or more is normal)')
-  $exit = Invoke-ExrMsiexec ('/update "' + $msp + '" /quiet /norestart /l*v "' + $log + '"')
-  Write-ExrMsiOutcome $log $exit
-  if (-not (Test-ExrMsiSuccess $exit)) {
-    Stop-Exr 'INSTALL_FAILED' ('msiexec /update exited with ' + $exit + '; see ' + $log)
-  }
+  return
 }
-Write-Exr 'build' (Get-ExrBuild $exsetup)`;
+$hooks = ${psLiteral(config.hooksDirectory)}
+Invoke-ExrHooks $hooks 'before' ${psArray(hooks.before)}
+$failure = $null
+try {
+  $crlState = ${crlOff ? 'Get-ExrCrlState' : '$null'}
+  if ($null -ne $crlState) { Disable-ExrCrlCheck $crlState }
+  try {
+    Invoke-ExrMsiUpdate $msp
+  } finally {
+    if ($null -ne $crlState) { Restore-ExrCrlCheck $crlState }
+  }
+} catch {
+  $failure = $_
+}
+Write-Exr 'build' (Get-ExrBuild $exsetup)
+try {
+  Invoke-ExrHooks $hooks 'after' ${psArray(hooks.after)}
+} catch {
+  if ($null -eq $failure) { throw }
+  Write-Exr 'hook.afterFailure' $_.Exception.Message
+}
+if ($null -ne $failure) { throw $failure }`;
   return composeScript({
     defaultCode: 'INSTALL_FAILED',
     productCode: KB959241.productCode,
     ...(config.logDirectory === undefined ? {} : { logDirectory: config.logDirectory }),
-    helpers: [MSI_SUCCESS],
+    helpers: [MSI_SUCCESS, msiUpdate(args.package.file), ...(crlOff ? [CRL_SWITCH] : []), HOOKS],
     body,
   });
 }
+
+const msiUpdate = (file: string) => String.raw`function Invoke-ExrMsiUpdate([string]$Msp) {
+  $log = New-ExrLogPath ${psLiteral(`exrollout-${file.replace(/\.msp$/, '')}`)}
+  Write-Exr 'msi.log' $log
+  Write-Exr 'progress' ('msiexec /update ' + $Msp + ' /quiet /norestart (an hour or more is normal)')
+  $exit = Invoke-ExrMsiexec ('/update "' + $Msp + '" /quiet /norestart /l*v "' + $log + '"')
+  Write-ExrMsiOutcome $log $exit
+  if ($exit -eq 1618) { Stop-Exr 'INSTALLER_BUSY' ('msiexec /update exited with 1618; see ' + $log) }
+  if (-not (Test-ExrMsiSuccess $exit)) { Stop-Exr 'INSTALL_FAILED' ('msiexec /update exited with ' + $exit + '; see ' + $log) }
+}`;

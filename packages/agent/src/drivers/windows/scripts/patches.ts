@@ -15,7 +15,7 @@ const REMOVE_PATCH = String.raw`function Assert-ExrPatchCache($Patch, [string]$W
     Stop-Exr 'PATCH_CACHE_MISSING' ('the cached .msp of ' + $What + ' is missing: ' + $cache + '. Restore it to the Windows Installer cache from the original package: copy the original .msp of that update to exactly this path (same file, renamed), or reinstall the update from the Download Center to recache it, then retry; or remove the update from Add or Remove Programs by hand, giving it the original .msp when it asks.')
   }
 }
-function Remove-ExrPatch($Patch, [string]$LogName, [string]$FailureCode) {
+function Remove-ExrPatch($Patch, [string]$LogName, [string]$FailureCode, [string]$BusyCode) {
   $code = ConvertFrom-ExrPackedGuid $Patch.Packed
   Write-Exr 'patch.code' $code
   $log = New-ExrLogPath $LogName
@@ -23,6 +23,9 @@ function Remove-ExrPatch($Patch, [string]$LogName, [string]$FailureCode) {
   Write-Exr 'progress' ('msiexec /package ' + $exrProductCode + ' /uninstall ' + $code + ' (' + $Patch.DisplayName + ')')
   $exit = Invoke-ExrMsiexec ('/package ' + $exrProductCode + ' /uninstall ' + $code + ' /quiet /norestart /l*v "' + $log + '"')
   Write-ExrMsiOutcome $log $exit
+  if ($exit -eq 1618 -and $BusyCode) {
+    Stop-Exr $BusyCode ('msiexec could not uninstall ' + $Patch.DisplayName + ' (exit code 1618); see ' + $log)
+  }
   if (-not (Test-ExrMsiSuccess $exit)) {
     Stop-Exr $FailureCode ('msiexec could not uninstall ' + $Patch.DisplayName + ' (exit code ' + $exit + '); see ' + $log)
   }
@@ -89,7 +92,7 @@ if (-not $patch) {
 }
 Write-Exr 'patch.name' $patch.DisplayName
 Assert-ExrPatchCache $patch ('update ' + $kb)
-Remove-ExrPatch $patch ('exrollout-uninstall-KB' + $kb) 'UNINSTALL_FAILED'
+Remove-ExrPatch $patch ('exrollout-uninstall-KB' + $kb) 'UNINSTALL_FAILED' 'INSTALLER_BUSY'
 Write-Exr 'build' (Get-ExrBuild (Get-ExrExSetupPath (Get-ExrInstallPath)))`;
   return composeScript({
     defaultCode: 'UNINSTALL_FAILED',

@@ -5,18 +5,23 @@ export const PRIMITIVES_END = '# ---- exrollout host primitives: end ----';
 
 /**
  * The host primitives: the only functions through which a script reaches what PowerShell itself cannot stand in
- * for on another machine (the registry, a file's version resource, msiexec.exe and cluster.exe, the DNS name).
+ * for on another machine (the registry, a file's version resource, msiexec.exe, cluster.exe, shutdown.exe and the
+ * boot time, the administrator's hooks, the DNS name).
  * Everything else a script does goes through cmdlets and the file system, which a stub host can provide.
  */
 export const PRIMITIVE_NAMES = Object.freeze([
   'Test-ExrRegistryKey',
   'Get-ExrRegistryValue',
   'Get-ExrRegistrySubkeys',
+  'Set-ExrRegistryDword',
   'Get-ExrFileVersion',
   'Get-ExrHostFqdn',
   'Test-ExrElevated',
   'Invoke-ExrMsiexec',
   'Invoke-ExrClusterExe',
+  'Invoke-ExrHook',
+  'Get-ExrLastBootTime',
+  'Invoke-ExrRestart',
 ] as const);
 
 // RegistryKey.GetValue returns $null for a missing value, which Set-StrictMode -Version 2 allows where reading a
@@ -33,6 +38,10 @@ function Get-ExrRegistryValue([string]$Path, [string]$Name) {
 function Get-ExrRegistrySubkeys([string]$Path) {
   if (-not (Test-Path -LiteralPath $Path)) { return }
   foreach ($key in @(Get-ChildItem -LiteralPath $Path)) { [string]$key.PSChildName }
+}
+function Set-ExrRegistryDword([string]$Path, [string]$Name, [int]$Value) {
+  if (-not (Test-Path -LiteralPath $Path)) { [void](New-Item -Path $Path -Force) }
+  [void](New-ItemProperty -LiteralPath $Path -Name $Name -Value $Value -PropertyType DWord -Force)
 }
 function Get-ExrFileVersion([string]$Path) {
   $info = [System.Diagnostics.FileVersionInfo]::GetVersionInfo((ConvertTo-ExrNativePath $Path))
@@ -57,6 +66,22 @@ function Invoke-ExrMsiexec([string]$Arguments) {
 function Invoke-ExrClusterExe([string[]]$Arguments) {
   $ErrorActionPreference = 'Continue'
   $lines = @(& cluster.exe $Arguments 2>&1 | ForEach-Object { [string]$_ })
+  New-Object PSObject -Property @{ ExitCode = $LASTEXITCODE; Lines = $lines }
+}
+function Invoke-ExrHook([string]$Path) {
+  $ErrorActionPreference = 'Continue'
+  $powershell = Join-ExrPath $PSHOME 'powershell.exe'
+  $lines = @(& $powershell -NoProfile -NonInteractive -ExecutionPolicy Bypass -File $Path 2>&1 | ForEach-Object { [string]$_ })
+  New-Object PSObject -Property @{ ExitCode = $LASTEXITCODE; Lines = $lines }
+}
+function Get-ExrLastBootTime {
+  $os = Get-WmiObject -Class Win32_OperatingSystem
+  [System.Management.ManagementDateTimeConverter]::ToDateTime($os.LastBootUpTime).ToUniversalTime().ToString('o')
+}
+function Invoke-ExrRestart([string]$Reason) {
+  $ErrorActionPreference = 'Continue'
+  $shutdown = Join-ExrPath $env:SystemRoot 'System32\shutdown.exe'
+  $lines = @(& $shutdown /r /t 30 /d p:2:17 /c $Reason 2>&1 | ForEach-Object { [string]$_ })
   New-Object PSObject -Property @{ ExitCode = $LASTEXITCODE; Lines = $lines }
 }`;
 

@@ -18,7 +18,13 @@ const ARGS: { [Step in StepRequest['step']]: unknown } = {
   'remove-interim-updates': {
     interimUpdates: ["Interim Update for Exchange Server 2007 SP1 (KB957019) - O'Brien's fix"],
   },
-  install: { package: PACKAGE, targetBuild: '8.1.340.1' },
+  install: {
+    package: PACKAGE,
+    targetBuild: '8.1.340.1',
+    crlCheckOff: true,
+    hooks: { before: ['fscutility-disable'], after: ['fscutility-enable'] },
+  },
+  restart: { reason: 'msiexec 3010: a restart finishes the install' },
   verify: { targetBuild: '8.1.340.1', remedyKb944752: true },
   'restore-owa': {},
   uninstall: {
@@ -126,10 +132,12 @@ describe('generated scripts', () => {
       "$msp = Join-ExrPath 'C:\\exrollout\\packages' 'Exchange2007-KB959241-x64-EN.msp'",
     );
     expect(script).toContain(`$expected = '${SHA}'`);
-    expect(script).toContain(`'/update "' + $msp + '" /quiet /norestart /l*v "' + $log + '"'`);
-    expect(script.indexOf("Stop-Exr 'PACKAGE_HASH_MISMATCH'")).toBeLessThan(
-      script.indexOf("Invoke-ExrMsiexec ('/update"),
+    expect(script).toContain(`'/update "' + $Msp + '" /quiet /norestart /l*v "' + $log + '"'`);
+    const body = script.slice(script.indexOf('function Invoke-ExrMain'));
+    expect(body.indexOf("Stop-Exr 'PACKAGE_HASH_MISMATCH'")).toBeLessThan(
+      body.indexOf('Invoke-ExrMsiUpdate $msp'),
     );
+    expect(body.indexOf('Invoke-ExrMsiUpdate $msp')).toBeGreaterThan(0);
     expect(script).toContain("IndexOf('Return Value 3', [System.StringComparison]::OrdinalIgnoreCase)");
   });
 
