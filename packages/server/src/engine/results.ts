@@ -1,9 +1,10 @@
-import { canonicalBuild } from '@exrollout/core';
+import { canonicalBuild, type StepDetails } from '@exrollout/core';
 import type { InventoryStore } from '../stores/inventory-store.js';
 import { noteChanges, noteServicesStarted } from './change-notes.js';
 import { type JobData, jobIdFor } from './jobs.js';
 import type { ServerRun } from './model.js';
 import { recordOf } from './reads.js';
+import { stagedAhead } from './stage-ahead.js';
 import { finishSucceeded, finishUnfit, issueStep } from './steps.js';
 import type { RolloutStore } from './store.js';
 import { confirmVerified, failVerification } from './verification.js';
@@ -71,7 +72,19 @@ export async function applyResult(
     details: result.details,
   });
   noteChanges(work, run.name, step, result.details);
-  const next: ServerRun = { ...run, stepIndex: run.stepIndex + 1, ...(build ? { toBuild: build } : {}) };
+  // The agent's details were checked against StepDetails at the gateway.
+  const staged = step === 'stage' ? (result.details as StepDetails).staged : undefined;
+  if (step === 'stage' && run.aheadStaging) {
+    stagedAhead(work, run, staged);
+    return true;
+  }
+  const { stageBytes: _b, ...current } = run;
+  const next: ServerRun = {
+    ...current,
+    stepIndex: run.stepIndex + 1,
+    ...(build ? { toBuild: build } : {}),
+    ...(staged ? { staged } : {}),
+  };
   if (next.stepIndex < next.steps.length) await issueStep(work, next, inventory, store);
   else finishSucceeded(work, next, build);
   return true;
@@ -91,7 +104,10 @@ export async function watchCommand(
   const now = work.now.getTime();
   const sentAt = Date.parse(run.commandSentAt);
   const timeoutMs =
-    (step === 'install' ? policy.stepTimeoutSeconds.install : policy.stepTimeoutSeconds.other) * 1000;
+    // A download of a large package over a slow link can take as long as an install.
+    (step === 'install' || step === 'stage'
+      ? policy.stepTimeoutSeconds.install
+      : policy.stepTimeoutSeconds.other) * 1000;
   const waitMs = policy.offlineAgent.waitSeconds * 1000;
   const record = await recordOf(work, inventory, run.name);
   const awaySince = record?.online

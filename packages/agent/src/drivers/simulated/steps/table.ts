@@ -5,6 +5,7 @@ import { install } from './install.js';
 import { removeInterimUpdates } from './interim.js';
 import { backupOwa, restoreOwa } from './owa.js';
 import { precheck } from './precheck.js';
+import { stage } from './stage.js';
 import { uninstall } from './uninstall.js';
 import { verify } from './verify.js';
 
@@ -15,6 +16,7 @@ export type StepHandlers = {
 
 /** @internal The simulated implementation of every step of the catalog. */
 export const STEP_HANDLERS: StepHandlers = {
+  stage,
   precheck,
   'backup-owa': backupOwa,
   'move-cms': moveCms,
