@@ -16,7 +16,9 @@ const STAGING_STATES = new Set(['running', 'awaiting-approval']);
  */
 export async function stageAhead(work: Work, store: RolloutStore, inventory: InventoryStore): Promise<void> {
   const { policy } = work.meta;
-  if (!policy.stageAhead || work.meta.kind === 'rollback' || !STAGING_STATES.has(work.meta.state)) return;
+  // Only a rollout with packages from the store has a stage step (packageBytes); a rollback never has one.
+  if (!policy.stageAhead || !policy.packageBytes || work.meta.kind === 'rollback') return;
+  if (!STAGING_STATES.has(work.meta.state)) return;
   const order = work.plan.waves.flatMap((wave) => wave.servers.map((server) => server.name));
   let { cursor, inFlight } = work.meta.staging ?? { cursor: 0, inFlight: 0 };
   while (inFlight < policy.stageConcurrency && cursor < order.length) {
