@@ -26,7 +26,13 @@ export const StepArgs = {
         ...PackageRef,
         description: 'The package to stage into the package directory, and its SHA-256.',
       },
-      size: Type.Integer({ minimum: 1, maximum: 2 ** 31 - 1, description: "The package's size in bytes." }),
+      size: Type.Optional(
+        Type.Integer({
+          minimum: 1,
+          maximum: 2 ** 31 - 1,
+          description: "The package's size in bytes (from the store).",
+        }),
+      ),
       fromStore: Type.Boolean({
         description:
           "true: download it from the server's package store (GET /agent/v1/packages/:sha256); false: it was staged by other means, only check it.",

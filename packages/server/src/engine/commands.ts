@@ -115,6 +115,12 @@ export function stepArgs(context: ArgsContext): StepPlan {
   const { run, record, update, policy } = context;
   const step = run.steps[run.stepIndex] as PlanStep;
   switch (step) {
+    case 'stage': {
+      const pkg = packageFor(context);
+      if ('unfit' in pkg) return pkg;
+      const size = policy.packageBytes?.[record?.host.architecture ?? 'x64'];
+      return { args: { package: pkg.package, fromStore: size !== undefined, ...(size ? { size } : {}) } };
+    }
     case 'precheck': {
       const pkg = packageFor(context);
       return 'unfit' in pkg

@@ -13,22 +13,24 @@ const SLICES = 10;
 export async function stage(run: StepRun, args: StepArgs['stage']): Promise<StepDetails> {
   run.enforce();
   const { file, sha256 } = args.package;
+  // A package given by hash only (staged by other means) comes with no size: it is checked, not downloaded.
+  const size = args.size ?? 0;
   const onHost = run.host.current.stagedPackages[file] ?? run.host.behaviour.packages?.[file];
-  if (onHost === sha256 || !args.fromStore) {
+  if (onHost === sha256 || !args.fromStore || size === 0) {
     if (onHost !== sha256) checkPackage(run, args.package);
     run.progress(`${file} is already in the package directory, verified`, 100);
-    return { staged: { bytes: args.size, skipped: true, resumedFrom: 0 } };
+    return { staged: { bytes: size, skipped: true, resumedFrom: 0 } };
   }
   const freeMb = run.host.current.host.systemDriveFreeMb ?? 0;
-  if (freeMb * MIB < stageFreeBytes(args.size, 0))
+  if (freeMb * MIB < stageFreeBytes(size, 0))
     run.fail(
       'STAGE_DISK_FULL',
-      `${run.name} has ${freeMb} MB free; ${file} needs ${Math.ceil(args.size / MIB)} MB and the install twice that again`,
+      `${run.name} has ${freeMb} MB free; ${file} needs ${Math.ceil(size / MIB)} MB and the install twice that again`,
     );
   const { staging } = run.host.behaviour;
   if (staging.failure === 'unreachable')
     run.fail('STAGE_SERVER_UNREACHABLE', `${run.name} cannot reach the exrollout server to download ${file}`);
-  const resumedFrom = await download(run, file, args.size);
+  const resumedFrom = await download(run, file, size);
   if (staging.failure === 'hash-mismatch')
     run.fail(
       'PACKAGE_HASH_MISMATCH',
@@ -36,9 +38,9 @@ export async function stage(run: StepRun, args: StepArgs['stage']): Promise<Step
     );
   run.host.change((state) => {
     state.stagedPackages = { ...state.stagedPackages, [file]: sha256 };
-    state.host = { ...state.host, systemDriveFreeMb: freeMb - Math.ceil(args.size / MIB) };
+    state.host = { ...state.host, systemDriveFreeMb: freeMb - Math.ceil(size / MIB) };
   });
-  return { staged: { bytes: args.size, skipped: false, resumedFrom } };
+  return { staged: { bytes: size, skipped: false, resumedFrom } };
 }
 
 /** Lets the download's time pass slice by slice with progress; a cut halfway resumes from there. Returns where it resumed. */
