@@ -33,8 +33,6 @@ COPY --from=build /app/packages/fleet-sim/bin packages/fleet-sim/bin
 COPY --from=build /app/packages/dashboard/lib packages/dashboard/lib
 COPY --from=build /app/packages/dashboard/dist packages/dashboard/dist
 COPY examples ./examples
-# The package store's mount point, owned by the user the server runs as: a new named volume takes this ownership.
-RUN mkdir -p /var/lib/exrollout/packages && chown node:node /var/lib/exrollout/packages
 USER node
 EXPOSE 8080
 CMD ["node", "packages/server/bin/exrollout-server.mjs", "start"]

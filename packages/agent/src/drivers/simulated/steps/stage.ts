@@ -1,4 +1,5 @@
 import { type StepArgs, type StepDetails, stageFreeBytes } from '@exrollout/core';
+import { StepFailedError } from '../../../errors.js';
 import type { StepRun } from '../run.js';
 import { checkPackage } from './package.js';
 
@@ -17,7 +18,7 @@ export async function stage(run: StepRun, args: StepArgs['stage']): Promise<Step
   const size = args.size ?? 0;
   const onHost = run.host.current.stagedPackages[file] ?? run.host.behaviour.packages?.[file];
   if (onHost === sha256 || !args.fromStore || size === 0) {
-    if (onHost !== sha256) checkPackage(run, args.package);
+    if (onHost !== sha256) checkStaged(run, args.package);
     run.progress(`${file} is already in the package directory, verified`, 100);
     return { staged: { bytes: size, skipped: true, resumedFrom: 0 } };
   }
@@ -58,6 +59,16 @@ async function download(run: StepRun, file: string, size: number): Promise<numbe
     }
   }
   return resumedFrom;
+}
+
+// The PowerShell driver's stage script reads the package alone, not the build: its failures carry no details.
+function checkStaged(run: StepRun, pkg: StepArgs['stage']['package']): void {
+  try {
+    checkPackage(run, pkg);
+  } catch (error) {
+    if (error instanceof StepFailedError) throw new StepFailedError(error.code, error.message);
+    throw error;
+  }
 }
 
 const mb = (bytes: number) => `${(bytes / 1_000_000).toFixed(1)} MB`;
