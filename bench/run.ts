@@ -9,8 +9,9 @@ import { gatewayBench } from './gateway.js';
 import { type BenchOptions, type BenchResult, round } from './lib/types.js';
 import { plannerBench } from './planner.js';
 import { schedulerBench } from './scheduler.js';
+import { stagingBench } from './staging.js';
 
-const BENCHES = ['planner', 'agent', 'scheduler', 'gateway', 'failover'] as const;
+const BENCHES = ['planner', 'agent', 'scheduler', 'gateway', 'failover', 'staging'] as const;
 type BenchName = (typeof BENCHES)[number];
 
 const { values } = parseArgs({
@@ -53,6 +54,7 @@ for (const name of only) {
     if (name === 'scheduler') results.push(...(await schedulerBench(options)));
     if (name === 'gateway') results.push(...(await gatewayBench(options)));
     if (name === 'failover') results.push(...(await failoverBench(options)));
+    if (name === 'staging') results.push(...(await stagingBench(options)));
   } catch (error) {
     failures.push({
       bench: name,

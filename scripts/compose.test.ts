@@ -57,6 +57,17 @@ describe('docker-compose.yml', () => {
     for (const [name, service] of servers) expect(service.environment?.EXR_TRUST_PROXY, name).toBe(lbAddress);
   });
 
+  it('gives every instance the same package store: one named volume, mounted where EXR_PACKAGE_DIR points', () => {
+    const declared = Object.keys((compose as { volumes?: Record<string, unknown> }).volumes ?? {});
+    for (const [name, service] of servers) {
+      const dir = service.environment?.EXR_PACKAGE_DIR;
+      expect(dir, name).toMatch(/^\//);
+      const mounted = service.volumes?.find((volume) => volume.endsWith(`:${dir}`))?.split(':')[0];
+      expect(mounted, `${name} mounts a named volume at ${dir}`).toBe('packages');
+    }
+    expect(declared).toContain('packages');
+  });
+
   it('points the fleet simulator at the load balancer', () => {
     const command = services['fleet-sim']?.command?.join(' ') ?? '';
     expect(command).toContain('--server http://lb:8080');

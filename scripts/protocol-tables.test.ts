@@ -19,11 +19,11 @@ describe('docs/protocol.md', () => {
   it('documents what an agent must send: step and finishedAt, the drivers and modes, the host limits', () => {
     const tables = protocolTables();
     const result = section(tables, 'STEP_RESULT');
-    expect(result).toMatch(/\| `step` \| one of `precheck`, .*`uninstall` \| yes \|/);
+    expect(result).toMatch(/\| `step` \| one of `stage`, `precheck`, .*`uninstall` \| yes \|/);
     expect(result).toMatch(
       /\| `finishedAt` \| string, at most 40 characters, date-time \(ISO 8601\) \| yes \|/,
     );
-    expect(section(tables, 'STEP_PROGRESS')).toMatch(/\| `step` \| one of `precheck`/);
+    expect(section(tables, 'STEP_PROGRESS')).toMatch(/\| `step` \| one of `stage`, `precheck`/);
     const hello = section(tables, 'HELLO');
     expect(hello).toContain('| `driver` | one of `powershell`, `simulated` | yes |');
     expect(hello).toContain('| `mode` | one of `local`, `remote` | no |');

@@ -98,3 +98,15 @@ export {
   StepResultPayload,
 } from './executor/journal.js';
 export { MemoryJournal } from './executor/memory-journal.js';
+export {
+  type DownloadRequest,
+  type DownloadResult,
+  downloadPackage,
+  hashFile,
+} from './staging/download.js';
+export {
+  type PackageDownload,
+  type PackageSource,
+  type RetryOptions,
+  serverPackageSource,
+} from './staging/source.js';

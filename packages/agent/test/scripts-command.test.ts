@@ -124,7 +124,7 @@ describe('exrollout-agent scripts', () => {
 
   it.each([
     [['scripts'], '--out DIR is required'],
-    [['scripts', '--out', 'x', '--step', 'reboot'], '--step must be one of inventory, precheck'],
+    [['scripts', '--out', 'x', '--step', 'reboot'], '--step must be one of inventory, stage, precheck'],
     [['scripts', '--out', 'x', '--args', 'a.json'], '--args FILE needs --step STEP'],
     [['scripts', '--out', 'x', '--step', 'install', '--args', 'missing.json'], 'cannot read missing.json'],
   ])('refuses %j with exit code 2', async (args, message) => {

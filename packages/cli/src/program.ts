@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { registerAdmin } from './commands/admin.js';
 import { registerDemo } from './commands/demo.js';
+import { registerPackages } from './commands/packages.js';
 import { planCommand } from './commands/plan.js';
 import { registerProcesses } from './commands/processes.js';
 import { registerRollouts } from './commands/rollouts.js';
@@ -52,6 +53,7 @@ export function buildProgram(context: CliContext, json = false): Command {
   registerServers(program, context);
   registerRollouts(program, context);
   registerAdmin(program, context);
+  registerPackages(program, context);
   registerProcesses(program, context);
   return program;
 }

@@ -135,3 +135,13 @@ export {
   type UpdateRollup,
 } from './updates/catalog.js';
 export { COMPLIANCE_STATUSES, type ComplianceStatus } from './updates/compliance.js';
+export {
+  catalogPackage,
+  installFreeMb,
+  MSP_SIGNATURE,
+  PackageList,
+  packageProblem,
+  RolloutPackages,
+  StoredPackage,
+  stageFreeBytes,
+} from './updates/packages.js';

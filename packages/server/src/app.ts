@@ -11,6 +11,7 @@ import type { ServerConfig } from './config.js';
 import { RolloutEngine } from './engine/engine.js';
 import { JobQueue } from './engine/queue.js';
 import { installErrorHandler } from './error-handler.js';
+import { ConfigError } from './errors.js';
 import { CLOSE } from './gateway/close-codes.js';
 import type { AgentConnection } from './gateway/connection.js';
 import { InventoryLimiter } from './gateway/inventory-limiter.js';
@@ -18,6 +19,10 @@ import { gatewayPlugin } from './gateway/plugin.js';
 import { ConnectionRegistry } from './gateway/registry.js';
 import { type Logger, serverLogger } from './logger.js';
 import { openApi } from './openapi.js';
+import { packageDownloadRoute } from './packages/download.js';
+import { packageRoutes } from './packages/routes.js';
+import { PackageStore } from './packages/store.js';
+import { throttleFor } from './packages/throttle.js';
 import { acceptProxyProtocol } from './proxy-listener.js';
 import { readinessRoute } from './readiness.js';
 import { redisKeys } from './redis-keys.js';
@@ -51,6 +56,8 @@ export interface ExrolloutServer {
   readonly tokens: TokenStore;
   readonly connections: ConnectionRegistry<AgentConnection>;
   readonly engine: RolloutEngine;
+  /** The package store, when EXR_PACKAGE_DIR names one. */
+  readonly packages: PackageStore | undefined;
 }
 
 /** Builds the Fastify server: REST API, OpenAPI at /docs, the agent gateway, the offline sweeper. */
@@ -80,6 +87,7 @@ export async function buildServer(deps: AppDeps): Promise<ExrolloutServer> {
   const tokens = new TokenStore(redis, keys);
   const auth = new Authenticator(tokens, new AuthFailureLimiter(redis, keys.prefix, config));
   const connections = new ConnectionRegistry<AgentConnection>();
+  const packages = await openPackageStore(config);
   const bus = await Bus.open(redis, keys.bus, logger.child({ component: 'bus' }));
 
   const queue = new JobQueue(
@@ -111,8 +119,12 @@ export async function buildServer(deps: AppDeps): Promise<ExrolloutServer> {
   const stopEndingStreams = bus.subscribe((message) => {
     if (message.type === 'operator-revoked') streams.endFor(message.tokenId);
   });
-  await app.register(async (scope) => rolloutRoutes(scope, { engine, auth, redis, streams }));
+  await app.register(async (scope) => rolloutRoutes(scope, { engine, auth, redis, streams, packages }));
   await app.register(async (scope) => meRoutes(scope, { auth }));
+  await app.register(async (scope) => packageRoutes(scope, { store: packages, auth }));
+  await app.register(async (scope) =>
+    packageDownloadRoute(scope, { store: packages, auth, throttle: throttleFor(config.packageMbps) }),
+  );
   await app.register(async (scope) => planRoutes(scope, { inventory, auth }));
   await app.register(async (scope) => dashboardRoutes(scope, { root: dashboardDir() }));
   await app.register(async (scope) =>
@@ -158,7 +170,20 @@ export async function buildServer(deps: AppDeps): Promise<ExrolloutServer> {
     await engine.idle();
     await bus.close();
   });
-  return { app, inventory, tokens, connections, engine };
+  return { app, inventory, tokens, connections, engine, packages };
+}
+
+async function openPackageStore(config: Readonly<ServerConfig>): Promise<PackageStore | undefined> {
+  if (!config.packageDir) return undefined;
+  const store = new PackageStore(config.packageDir);
+  try {
+    await store.open();
+  } catch (error) {
+    throw new ConfigError([
+      `EXR_PACKAGE_DIR=${config.packageDir}: cannot be used (${(error as Error).message})`,
+    ]);
+  }
+  return store;
 }
 
 /** How long the readiness check's write to Redis may take. */

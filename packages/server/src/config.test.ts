@@ -112,3 +112,17 @@ describe('loadConfig', () => {
     );
   });
 });
+
+describe('package store settings', () => {
+  it('reads EXR_PACKAGE_DIR and EXR_PACKAGE_MBPS', () => {
+    const config = loadConfig({ EXR_PACKAGE_DIR: '/var/lib/exrollout/packages', EXR_PACKAGE_MBPS: '50' });
+    expect(config).toMatchObject({ packageDir: '/var/lib/exrollout/packages', packageMbps: 50 });
+    expect(loadConfig({}).packageMbps).toBe(0);
+  });
+
+  it('refuses a relative package folder and a fractional rate, naming both', () => {
+    expect(() => loadConfig({ EXR_PACKAGE_DIR: 'data/packages', EXR_PACKAGE_MBPS: '1.5' })).toThrow(
+      /EXR_PACKAGE_MBPS="1.5": must be a whole number[\s\S]*EXR_PACKAGE_DIR/,
+    );
+  });
+});

@@ -78,6 +78,13 @@ export const ServerConfig = Type.Object({
   proxyProtocolFrom: Type.Optional(
     Type.String({ minLength: 1, maxLength: 1000, pattern: '^[0-9A-Fa-f.:/, ]+$' }),
   ),
+  /**
+   * The package store: an absolute path to a folder every instance mounts (a shared volume); uploads and agents'
+   * downloads are refused without it. @default none
+   */
+  packageDir: Type.Optional(Type.String({ minLength: 2, maxLength: 1024, pattern: '^/' })),
+  /** Megabits per second this instance sends packages to agents at, all downloads together; 0 is no limit. @default 0 */
+  packageMbps: Type.Integer({ minimum: 0, maximum: 100_000 }),
   /** pino log level. @default info */
   logLevel: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   /** This instance's id in logs and in Redis. @default <hostname>-<pid>-<random> */
@@ -111,6 +118,8 @@ const ENV = {
   trustProxy: 'EXR_TRUST_PROXY',
   shutdownTimeoutMs: 'EXR_SHUTDOWN_TIMEOUT_MS',
   proxyProtocolFrom: 'EXR_PROXY_PROTOCOL_FROM',
+  packageDir: 'EXR_PACKAGE_DIR',
+  packageMbps: 'EXR_PACKAGE_MBPS',
   logLevel: 'EXR_LOG_LEVEL',
   instanceId: 'EXR_INSTANCE_ID',
 } as const satisfies Record<keyof ServerConfig, string>;
@@ -132,6 +141,7 @@ const NUMERIC = new Set<keyof ServerConfig>([
   'authBlockSeconds',
   'shutdownTimeoutMs',
   'archiveAfterSeconds',
+  'packageMbps',
 ]);
 
 /** The environment variable that sets each config field, for docs and error messages. */
@@ -162,6 +172,7 @@ export function loadConfig(
     authFailureWindowSeconds: 300,
     authBlockSeconds: 900,
     shutdownTimeoutMs: 10_000,
+    packageMbps: 0,
     logLevel: 'info',
     instanceId: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
   };

@@ -75,3 +75,34 @@ export const notClientAccess = (name: string, roles: readonly string[]) =>
     409,
     `server ${name} runs ${roles.join(', ')}, not Client Access: only a Client Access server can be pinned Internet-facing or internal`,
   );
+
+/** The server has no package store (EXR_PACKAGE_DIR is not set): packages can be neither uploaded nor downloaded. */
+export const packageStoreDisabled = () =>
+  new ServerError(
+    'SRV_ERR_PACKAGE_STORE_DISABLED',
+    503,
+    'this server has no package store: set EXR_PACKAGE_DIR to a folder every instance mounts',
+  );
+
+/** An uploaded file that is not a package of the update's catalog entry (name, size or signature); nothing is kept. */
+export const packageInvalid = (message: string) => new ServerError('SRV_ERR_PACKAGE_INVALID', 400, message);
+
+/** An upload that ended before all its bytes arrived (Content-Length not reached, or the connection cut). */
+export const packageIncomplete = (received: number, expected: number | undefined) =>
+  new ServerError(
+    'SRV_ERR_PACKAGE_INCOMPLETE',
+    400,
+    `the upload ended after ${received} bytes${expected === undefined ? '' : ` of ${expected}`}; nothing was kept, send it again`,
+  );
+
+/** A Range header the package cannot satisfy (it starts past the end of the file). */
+export const rangeNotSatisfiable = (size: number) =>
+  new ServerError(
+    'SRV_ERR_PACKAGE_RANGE',
+    416,
+    `the range starts past the end of the package (${size} bytes)`,
+  );
+
+/** A rollout names a package the store does not hold, or one of another update or architecture. */
+export const packageNotStored = (message: string) =>
+  new ServerError('SRV_ERR_PACKAGE_NOT_STORED', 400, message);

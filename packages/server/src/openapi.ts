@@ -52,7 +52,16 @@ export async function openApi(app: FastifyInstance, version: string): Promise<vo
         license: { name: 'MIT', url: 'https://opensource.org/license/mit' },
       },
       servers: [{ url: '/', description: 'The exrollout server that serves this document.' }],
-      components: { securitySchemes: { operatorToken: { type: 'http', scheme: 'bearer' } } },
+      components: {
+        securitySchemes: {
+          operatorToken: { type: 'http', scheme: 'bearer' },
+          agentCredential: {
+            type: 'http',
+            scheme: 'bearer',
+            description: "An agent's credential (enrolment).",
+          },
+        },
+      },
       security: [{ operatorToken: [] }],
     },
     transform: documentRoute,

@@ -8,6 +8,7 @@ import type { HostDriver } from '../drivers/types.js';
 import { AgentError } from '../errors.js';
 import { StepExecutor } from '../executor/executor.js';
 import { FileJournal, journalDir } from '../executor/file-journal.js';
+import { serverPackageSource } from '../staging/source.js';
 import type { Output } from './args.js';
 import type { AgentConfig, DriverChoice } from './config.js';
 import { EXIT, exitCodeFor, UsageError } from './exit.js';
@@ -38,9 +39,11 @@ export async function runAgent(config: Readonly<AgentConfig>, deps: RunDeps): Pr
     const journal = new FileJournal({ dir: journalDir(config.stateDir), logger: deps.logger });
     // Read before connecting: a journal that cannot be read must stop the agent, not its first command.
     await journal.open();
-    const executor = new StepExecutor({ driver, journal, logger: deps.logger });
+    const serverUrl = config.serverUrl ?? credential.serverUrl;
+    const packages = serverPackageSource(serverUrl, credential.credential);
+    const executor = new StepExecutor({ driver, journal, logger: deps.logger, packages });
     const client = new AgentClient({
-      serverUrl: config.serverUrl ?? credential.serverUrl,
+      serverUrl,
       credential: credential.credential,
       name: credential.name,
       driver,

@@ -15,6 +15,7 @@ const policyDefault = (name: 'minFreeMb' | 'remedyKb944752'): unknown =>
  * x64 package, the policy's defaults): one entry per PlanStep, so a new step cannot be left without one.
  */
 export const SAMPLE_STEP_ARGS: { readonly [Step in PlanStep]: StepArgs[Step] } = Object.freeze({
+  stage: { package: { file: X64, sha256: SAMPLE_SHA256 }, size: 300_000_000, fromStore: true },
   precheck: {
     expectedBuild: FROM_BUILD,
     targetBuild: KB959241.targetBuild,

@@ -35,6 +35,11 @@
  * | EXCHANGE_NOT_FOUND | any (PowerShell) | ExSetup.exe was not found: Exchange 2007 is not installed |
  * | EXCHANGE_SHELL_UNAVAILABLE | any (PowerShell) | the Exchange management snap-in did not load |
  * | STEP_CANCELLED | any | the step was aborted before it changed the host |
+ * | STAGE_DISK_FULL | stage | the package directory has no room for the package (and twice it for the install) |
+ * | STAGE_SERVER_UNREACHABLE | stage | the download failed or broke; the part received is kept for the next try |
+ * | STAGE_NOT_IN_STORE | stage | the server's package store does not hold the package |
+ * | STAGE_REFUSED | stage | the server refused the agent's credential for the download |
+ * | STAGE_UNSUPPORTED | stage | this driver cannot download into the package directory (see docs/packages.md) |
  */
 export const STEP_ERROR_CODES = [
   'PRECHECK_NOT_SP1',
@@ -68,6 +73,11 @@ export const STEP_ERROR_CODES = [
   'EXCHANGE_NOT_FOUND',
   'EXCHANGE_SHELL_UNAVAILABLE',
   'STEP_CANCELLED',
+  'STAGE_DISK_FULL',
+  'STAGE_SERVER_UNREACHABLE',
+  'STAGE_NOT_IN_STORE',
+  'STAGE_REFUSED',
+  'STAGE_UNSUPPORTED',
 ] as const;
 
 /** One of the stable codes a failed step reports. */

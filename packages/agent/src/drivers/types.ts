@@ -1,4 +1,5 @@
 import type { HostFacts, InventoryServer, PlanStep, StepArgs, StepDetails } from '@exrollout/core';
+import type { PackageSource } from '../staging/source.js';
 
 /** What a driver reads off its Exchange server: the inventory record and the host facts around it. */
 export interface HostSnapshot {
@@ -11,6 +12,8 @@ export interface StepContext {
   readonly commandId: string;
   readonly signal: AbortSignal;
   progress(message: string, percent?: number): void;
+  /** Where the stage step downloads packages from (the server's store), when the agent has a server. */
+  readonly packages?: PackageSource;
 }
 
 /** Drives one Exchange server: reads what it is, and runs the fixed steps of the catalog on it. */

@@ -7,6 +7,7 @@ import type {
 } from '../client/command-handler.js';
 import type { AgentLogger } from '../client/logger.js';
 import type { HostDriver } from '../drivers/types.js';
+import type { PackageSource } from '../staging/source.js';
 import { checkStepArgs, type StepRequest } from './args.js';
 import { describeError, type ExecutorErrorCode } from './errors.js';
 import {
@@ -32,6 +33,8 @@ export interface StepExecutorOptions {
   readonly progressIntervalMs?: number;
   /** The time, in epoch milliseconds. @default Date.now */
   readonly now?: () => number;
+  /** The server's package store, for the stage step. @default none: the stage step of a downloading driver fails */
+  readonly packages?: PackageSource;
 }
 
 interface Running {
@@ -50,6 +53,7 @@ export class StepExecutor implements CommandHandler {
   readonly #logger: AgentLogger;
   readonly #intervalMs: number;
   readonly #now: () => number;
+  readonly #packages: PackageSource | undefined;
   readonly #outbox: ResultOutbox;
   #queue: Promise<void> = Promise.resolve();
   #channel: CommandChannel | undefined;
@@ -63,6 +67,7 @@ export class StepExecutor implements CommandHandler {
     this.#logger = options.logger.child({ component: 'executor' });
     this.#intervalMs = options.progressIntervalMs ?? 1000;
     this.#now = options.now ?? Date.now;
+    this.#packages = options.packages;
     this.#outbox = new ResultOutbox({
       journal: this.#journal,
       logger: this.#logger,
@@ -194,6 +199,7 @@ export class StepExecutor implements CommandHandler {
       current: () => this.#running === running,
       progressIntervalMs: this.#intervalMs,
       now: this.#now,
+      ...(this.#packages ? { packages: this.#packages } : {}),
     });
     await this.#enqueue(() => this.#finish(running, entry, result));
   }

@@ -1,5 +1,6 @@
 import type { AgentMessage, PlanStep } from '@exrollout/core';
 import type { HostDriver } from '../drivers/types.js';
+import type { PackageSource } from '../staging/source.js';
 import type { StepRequest } from './args.js';
 import type { StepResultPayload } from './journal.js';
 import { normalisePercent, ProgressThrottle } from './progress.js';
@@ -34,6 +35,8 @@ export interface StepRunDeps {
   readonly current: () => boolean;
   readonly progressIntervalMs: number;
   readonly now: () => number;
+  /** The server's package store, for the stage step. */
+  readonly packages?: PackageSource;
 }
 
 /**
@@ -51,7 +54,12 @@ export async function runStep(
     if (deps.current() && throttle.admit(percent)) deps.send(progressMessage(ref, message, percent));
   };
   try {
-    const context = { commandId: ref.commandId, signal: deps.signal, progress };
+    const context = {
+      commandId: ref.commandId,
+      signal: deps.signal,
+      progress,
+      ...(deps.packages ? { packages: deps.packages } : {}),
+    };
     const details = await deps.driver.runStep(request.step, request.args, context);
     return succeeded(ref, details, new Date(deps.now()));
   } catch (error) {

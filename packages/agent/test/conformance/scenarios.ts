@@ -54,6 +54,9 @@ const withHooks = (expect: Expected, before: string[], after: string[]) =>
     args: { package: { ...PACKAGE }, targetBuild: RU6, hooks: { before, after } },
     expect,
   }) as const;
+/** stage: from the store (the agent may download), or staged by other means (only checked). */
+const stage = (expect: Expected, fromStore: boolean) =>
+  ({ step: 'stage', args: { package: { ...PACKAGE }, size: 1000, fromStore }, expect }) as const;
 const step = <Step extends PlanStep>(name: Step, args: StepArgs[Step], expect: Expected) =>
   ({ step: name, args, expect }) as ScenarioStep & { expect: Expected };
 
@@ -106,6 +109,8 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'Internet-facing CAS with customised OWA: the whole install',
     host: cas(),
     steps: [
+      // Already in the package directory with its SHA-256: kept, nothing downloaded.
+      stage('ok', true),
       precheck('ok'),
       step('backup-owa', {}, 'ok'),
       install('ok'),
@@ -150,12 +155,20 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'the staged package has another SHA-256',
     host: cas({ packages: { [X64]: sha256(OTHER_BYTES) } }),
     stub: { packageContents: { [X64]: OTHER_BYTES } },
-    steps: [precheck({ code: 'PACKAGE_HASH_MISMATCH' }), install({ code: 'PACKAGE_HASH_MISMATCH' })],
+    steps: [
+      stage({ code: 'PACKAGE_HASH_MISMATCH' }, false),
+      precheck({ code: 'PACKAGE_HASH_MISMATCH' }),
+      install({ code: 'PACKAGE_HASH_MISMATCH' }),
+    ],
   },
   {
     name: 'the package is not staged',
     host: cas({ packages: { [X86]: sha256(stubPackageBytes(X86)) } }),
-    steps: [precheck({ code: 'PACKAGE_MISSING' }), install({ code: 'PACKAGE_MISSING' })],
+    steps: [
+      stage({ code: 'PACKAGE_MISSING' }, false),
+      precheck({ code: 'PACKAGE_MISSING' }),
+      install({ code: 'PACKAGE_MISSING' }),
+    ],
   },
   {
     name: 'Windows PowerShell 3.0 (WMF 3.0) is installed',

@@ -1,5 +1,6 @@
 import type { CliContext } from '../context.js';
 import { ApiFailedError, ApiRefusedError, ServerUnreachableError, ServerUrlError } from '../errors.js';
+import { uploadFile } from './upload.js';
 
 /** Where the server is and who is asking: `--server`/EXROLLOUT_SERVER and `--token`/EXROLLOUT_TOKEN. */
 export interface ConnectionOptions {
@@ -38,6 +39,23 @@ export class ApiClient {
   /** DELETE a resource. */
   delete(path: string): Promise<unknown> {
     return this.request('DELETE', path);
+  }
+
+  /** POSTs a file as is (application/octet-stream), streamed from disk; `onProgress` hears the bytes sent. */
+  upload(
+    path: string,
+    file: string,
+    size: number,
+    onProgress?: (sent: number) => void,
+  ): Promise<{ status: number; body: unknown }> {
+    return uploadFile({
+      baseUrl: this.baseUrl,
+      token: this.token,
+      path,
+      file,
+      size,
+      ...(onProgress ? { onProgress } : {}),
+    });
   }
 
   /** Sends one request and returns the parsed JSON body, or throws the CLI error that fits. */

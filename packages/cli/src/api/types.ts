@@ -60,6 +60,8 @@ export interface ServerRunView {
   cluster?: string;
   error: { code: string; message: string } | null;
   progress?: { message: string; percent?: number };
+  /** The package's staging: under way or done. */
+  staging?: { state: 'staging' | 'staged'; bytes: number; total: number; percent: number; skipped?: boolean };
 }
 
 /** A wave within a rollout. */

@@ -7,6 +7,10 @@ export interface CreateOptions {
   readonly policy?: string;
   readonly concurrency?: number;
   readonly sha256?: string;
+  /** SHA-256 of stored packages (`packages list`), one per architecture. */
+  readonly package?: string[];
+  /** Take the newest stored package of the update per architecture. */
+  readonly fromStore?: boolean;
   readonly approval?: boolean;
   readonly soak?: number;
   readonly budget?: number;
@@ -19,8 +23,17 @@ export interface CreateOptions {
 /** The body of POST /api/v1/rollouts: the policy file (if any) overridden by the flags, and the selection. */
 export async function createBody(options: CreateOptions): Promise<Record<string, unknown>> {
   const base = options.policy ? await policyFile(options.policy) : {};
-  if (!options.policy && options.sha256 === undefined)
-    throw new CliError('CLI_ERR_USAGE', 'give --policy FILE or --sha256 HEX (the package hash is required)');
+  const fromStore = options.fromStore === true || (options.package?.length ?? 0) > 0;
+  if (!options.policy && options.sha256 === undefined && !fromStore)
+    throw new CliError(
+      'CLI_ERR_USAGE',
+      'give --from-store, --package SHA256, --policy FILE or --sha256 HEX (the rollout needs its package)',
+    );
+  if (fromStore && options.sha256 !== undefined)
+    throw new CliError(
+      'CLI_ERR_USAGE',
+      '--sha256 names a package staged by other means: not with --from-store or --package',
+    );
   if (options.sha256 !== undefined && !/^[0-9a-fA-F]{64}$/.test(options.sha256))
     throw new CliError('CLI_ERR_USAGE', '--sha256 must be 64 hexadecimal digits');
   const policy: Record<string, unknown> = {

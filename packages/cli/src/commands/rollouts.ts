@@ -7,6 +7,7 @@ import { renderActionResult, renderCreated, renderRollout, renderRollouts } from
 import { type ApiOptions, apiCommand, client, show } from './common.js';
 import { type CreateOptions, createBody } from './create-body.js';
 import { registerEvents } from './events.js';
+import { rolloutPackages } from './store-packages.js';
 import { watchCommand } from './watch.js';
 
 interface ReasonOptions extends ApiOptions {
@@ -82,7 +83,13 @@ function registerCreate(rollouts: Command, context: CliContext): void {
   apiCommand(rollouts, 'create', 'Plan and store a rollout from the live inventory (it does not start).')
     .option('--policy <file>', 'policy JSON file (docs/rollouts.md); the flags below override its fields')
     .option('--concurrency <n>', 'servers in flight at once within a wave', integer('--concurrency', 1))
-    .option('--sha256 <hex>', 'SHA-256 of Exchange2007-KB959241-x64-EN.msp')
+    .option('--sha256 <hex>', 'SHA-256 of Exchange2007-KB959241-x64-EN.msp, staged by other means')
+    .option('--from-store', "the newest package of the update per architecture from the server's store")
+    .addOption(
+      new Option('--package <sha256>', 'a package from the store (packages list); once per architecture')
+        .argParser((value: string, previous: string[] = []) => [...previous, value])
+        .conflicts('fromStore'),
+    )
     .option('--approval', 'an approver must approve each wave after the first (the default)')
     .option('--no-approval', 'waves follow each other without approval')
     .option('--soak <seconds>', 'wait after a wave completes before the next starts', integer('--soak'))
@@ -99,7 +106,9 @@ function registerCreate(rollouts: Command, context: CliContext): void {
     )
     .action(async (options: CreateOptions & ApiOptions) => {
       const body = await createBody(options);
-      const answer = await client(options, context).post('/api/v1/rollouts', body);
+      const api = client(options, context);
+      const packages = await rolloutPackages(api, options);
+      const answer = await api.post('/api/v1/rollouts', packages ? { ...body, packages } : body);
       show<RolloutView>(context, options, answer, renderCreated);
     });
 }

@@ -111,9 +111,11 @@ function serverRow(s: ServerRunView): string[] {
     ? `${s.error.code}: ${s.error.message}`
     : s.progress
       ? progressText(s.progress)
-      : s.attempt > 1
-        ? `attempt ${s.attempt}`
-        : '';
+      : s.staging?.state === 'staged'
+        ? `package staged (${(s.staging.total / 1_000_000).toFixed(1)} MB)`
+        : s.attempt > 1
+          ? `attempt ${s.attempt}`
+          : '';
   return [s.cluster ? `${s.name} (${s.cluster})` : s.name, s.state, s.step ?? '-', build, detail];
 }
 

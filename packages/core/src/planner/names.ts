@@ -1,5 +1,9 @@
-/** The steps a server can go through, in the order they run when present. `uninstall` is for rollback. */
+/**
+ * The steps a server can go through, in the order they run when present. `stage` is added by the server to a
+ * rollout whose packages come from its store; `uninstall` is for rollback.
+ */
 export const STEP_NAMES = [
+  'stage',
   'precheck',
   'backup-owa',
   'move-cms',

@@ -20,6 +20,26 @@ const strict = { additionalProperties: false } as const;
 
 /** The arguments each step accepts. An agent runs only these steps, and only with arguments that validate. */
 export const StepArgs = {
+  stage: Type.Object(
+    {
+      package: {
+        ...PackageRef,
+        description: 'The package to stage into the package directory, and its SHA-256.',
+      },
+      size: Type.Optional(
+        Type.Integer({
+          minimum: 1,
+          maximum: 2 ** 31 - 1,
+          description: "The package's size in bytes (from the store).",
+        }),
+      ),
+      fromStore: Type.Boolean({
+        description:
+          "true: download it from the server's package store (GET /agent/v1/packages/:sha256); false: it was staged by other means, only check it.",
+      }),
+    },
+    strict,
+  ),
   precheck: Type.Object(
     {
       expectedBuild: {
@@ -156,6 +176,25 @@ export const StepDetails = Type.Object(
       description:
         'The ExSetup.exe build once the step ran (precheck, install, verify, uninstall; the PowerShell driver also reports it from the OWA and interim-update steps). The server records it.',
     }),
+    staged: Type.Optional(
+      Type.Object(
+        {
+          bytes: Type.Integer({
+            minimum: 0,
+            description: 'Size of the verified package now in the package directory.',
+          }),
+          skipped: Type.Boolean({
+            description: 'The verified file was already there: nothing was downloaded.',
+          }),
+          resumedFrom: Type.Integer({
+            minimum: 0,
+            description: 'Bytes of a partial file kept from a cut download.',
+          }),
+          path: Type.Optional(Type.String({ maxLength: 512, description: 'Where the package is.' })),
+        },
+        { ...strict, description: 'stage: what staging did.' },
+      ),
+    ),
     backupPath: Type.Optional(
       Type.String({ maxLength: 512, description: 'backup-owa, restore-owa: the folder of the OWA backup.' }),
     ),

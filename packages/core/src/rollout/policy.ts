@@ -107,6 +107,30 @@ export const RolloutPolicy = Type.Object(
         description: 'SHA-256 of the .msp the agents must find, per architecture.',
       },
     ),
+    stageAhead: Type.Boolean({
+      default: true,
+      description:
+        "With packages from the server's store: every server stages its package as soon as the rollout starts, ahead of its wave, so that its turn is spent installing.",
+    }),
+    stageConcurrency: Type.Integer({
+      minimum: 1,
+      maximum: 1000,
+      default: 10,
+      description: 'Servers staging ahead of their wave at once, across the whole rollout.',
+    }),
+    packageBytes: Type.Optional(
+      Type.Object(
+        {
+          x64: Type.Optional(Type.Integer({ minimum: 1 })),
+          x86: Type.Optional(Type.Integer({ minimum: 1 })),
+        },
+        {
+          additionalProperties: false,
+          description:
+            "Size of each architecture's package, set by the server from its store: precheck then asks for minFreeMb plus twice the package's size free.",
+        },
+      ),
+    ),
     minFreeMb: Type.Integer({
       minimum: 0,
       maximum: 1_000_000,

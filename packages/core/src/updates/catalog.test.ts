@@ -61,8 +61,8 @@ describe('KB959241 in the update catalog', () => {
 
   it('ships one package per architecture, named as on the Download Center', () => {
     expect(KB959241.packages).toEqual([
-      { architecture: 'x64', file: 'Exchange2007-KB959241-x64-EN.msp' },
-      { architecture: 'x86', file: 'Exchange2007-KB959241-x86-EN.msp' },
+      { architecture: 'x64', file: 'Exchange2007-KB959241-x64-EN.msp', maxBytes: 2 ** 31 - 1 },
+      { architecture: 'x86', file: 'Exchange2007-KB959241-x86-EN.msp', maxBytes: 2 ** 31 - 1 },
     ]);
   });
 

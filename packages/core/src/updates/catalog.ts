@@ -5,7 +5,12 @@ import type { ExchangeLine } from '../exchange/releases.js';
 export interface UpdatePackage {
   readonly architecture: 'x64' | 'x86';
   readonly file: string;
+  /** The largest file accepted as this package: Windows Installer reads no package of 2 GiB or more. */
+  readonly maxBytes: number;
 }
+
+/** The size limit of a Windows Installer package (2 GiB less one byte). */
+const MSI_MAX_BYTES = 2 ** 31 - 1;
 
 /** An update rollup exrollout can deploy: everything the planner and the agents need, as data. */
 export interface UpdateRollup {
@@ -46,8 +51,8 @@ export const KB959241: UpdateRollup = Object.freeze<UpdateRollup>({
   fixes: ['950675', '955443', '956536', '956624', '957748', '959239'],
   productCode: '{24B2C164-DE66-44FE-B468-A46D9D5E6B31}',
   packages: [
-    { architecture: 'x64', file: 'Exchange2007-KB959241-x64-EN.msp' },
-    { architecture: 'x86', file: 'Exchange2007-KB959241-x86-EN.msp' },
+    { architecture: 'x64', file: 'Exchange2007-KB959241-x64-EN.msp', maxBytes: MSI_MAX_BYTES },
+    { architecture: 'x86', file: 'Exchange2007-KB959241-x86-EN.msp', maxBytes: MSI_MAX_BYTES },
   ],
   removal: { addRemoveProgramsKb: '959241' },
   related: [

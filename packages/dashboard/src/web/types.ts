@@ -62,6 +62,15 @@ export interface ServerRun {
   readonly cluster?: string;
   readonly error: { code: string; message: string } | null;
   readonly progress?: { message: string; percent?: number };
+  /** The package's staging: under way (its stage step runs) or done, in bytes of the package. */
+  readonly staging?: {
+    readonly state: 'staging' | 'staged';
+    readonly bytes: number;
+    readonly total: number;
+    readonly percent: number;
+    readonly resumedFrom?: number;
+    readonly skipped?: boolean;
+  };
 }
 
 /** Failed servers of one error code, with what to do next. */

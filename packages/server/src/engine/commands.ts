@@ -1,6 +1,7 @@
 import {
   compareBuilds,
   identifyBuild,
+  installFreeMb,
   normalizeBuild,
   type PlanStep,
   parseBuild,
@@ -75,13 +76,20 @@ export function precheckLive(
       message: 'Windows has a restart pending; restart the server, then retry it',
     };
   const free = record.host.systemDriveFreeMb;
-  if (free !== undefined && free < policy.minFreeMb)
+  const needed = freeMbNeeded(policy, record);
+  if (free !== undefined && free < needed)
     return {
       outcome: 'skipped',
       code: 'DISK_SPACE',
-      message: `${free} MB free on the system drive, ${policy.minFreeMb} MB needed`,
+      message: `${free} MB free on the system drive, ${needed} MB needed${policy.packageBytes ? ' (the policy margin and twice the package, for the installer)' : ''}`,
     };
   return undefined;
+}
+
+/** The system drive's free space an install needs: the policy's margin plus twice the package (when known). */
+function freeMbNeeded(policy: RolloutPolicy, record: ServerRecord | undefined): number {
+  const architecture = record?.host.architecture ?? 'x64';
+  return installFreeMb(policy.minFreeMb, policy.packageBytes?.[architecture]);
 }
 
 /** What building a step's arguments needs: the live inventory of this server and of its cluster peers. */
@@ -107,6 +115,12 @@ export function stepArgs(context: ArgsContext): StepPlan {
   const { run, record, update, policy } = context;
   const step = run.steps[run.stepIndex] as PlanStep;
   switch (step) {
+    case 'stage': {
+      const pkg = packageFor(context);
+      if ('unfit' in pkg) return pkg;
+      const size = policy.packageBytes?.[record?.host.architecture ?? 'x64'];
+      return { args: { package: pkg.package, fromStore: size !== undefined, ...(size ? { size } : {}) } };
+    }
     case 'precheck': {
       const pkg = packageFor(context);
       return 'unfit' in pkg
@@ -116,7 +130,7 @@ export function stepArgs(context: ArgsContext): StepPlan {
               expectedBuild: run.fromBuild,
               targetBuild: update.targetBuild,
               package: pkg.package,
-              minFreeMb: policy.minFreeMb,
+              minFreeMb: freeMbNeeded(policy, record),
             },
           };
     }

@@ -2,6 +2,7 @@ import { type DispatchServer, decideDispatch } from '@exrollout/core';
 import type { InventoryStore } from '../stores/inventory-store.js';
 import { jobIdFor } from './jobs.js';
 import { readAhead, runOf } from './reads.js';
+import { stageAhead } from './stage-ahead.js';
 import { startServer } from './steps.js';
 import type { RolloutStore } from './store.js';
 import type { Work } from './work.js';
@@ -10,8 +11,16 @@ const SYSTEM = 'exrollout';
 // Each pass starts at most a wave's worth of servers; a skip frees a slot and needs another pass.
 const MAX_PASSES = 10_000;
 
-/** Runs the dispatcher until it has nothing more to do now: start servers, advance waves, halt or complete. */
+/**
+ * Runs the dispatcher until it has nothing more to do now: start servers, advance waves, halt or complete; then
+ * stages servers ahead of their wave, with the slots the policy leaves.
+ */
 export async function dispatch(work: Work, store: RolloutStore, inventory: InventoryStore): Promise<void> {
+  await dispatchWaves(work, store, inventory);
+  await stageAhead(work, store, inventory);
+}
+
+async function dispatchWaves(work: Work, store: RolloutStore, inventory: InventoryStore): Promise<void> {
   const waveSizes = work.plan.waves.map((wave) => wave.servers.length);
   const total = waveSizes.reduce((sum, size) => sum + size, 0);
   for (let pass = 0; pass < MAX_PASSES; pass++) {

@@ -149,7 +149,8 @@ export class RolloutEngine implements CommandSink {
         wave: index,
         waveName: wave.name,
         ...(server.cluster ? { cluster: server.cluster } : {}),
-        steps: server.steps,
+        // Packages from the store are staged first: downloaded, verified, before anything touches the server.
+        steps: policy.packageBytes ? ['stage' as const, ...server.steps] : server.steps,
         fromBuild: server.from,
         state: 'pending' as const,
         stepIndex: 0,

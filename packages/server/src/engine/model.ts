@@ -4,6 +4,7 @@ import type {
   RolloutPolicy,
   RolloutState,
   ServerState,
+  StepDetails,
   WaveName,
 } from '@exrollout/core';
 
@@ -33,6 +34,8 @@ export interface RolloutMeta {
   readonly stateBeforeRollback?: RolloutState;
   /** For a rollback: `all`, `wave:<name>` or `server:<name>`. */
   readonly scope?: string;
+  /** Staging ahead of the waves: the next server of the plan to consider, and how many stage now. */
+  readonly staging?: { readonly cursor: number; readonly inFlight: number };
 }
 
 /** One server's run within a rollout. */
@@ -64,6 +67,12 @@ export interface ServerRun {
   readonly stepRetries?: number;
   /** Set while the current step waits to be sent: for a maintenance window, or before an install retry. */
   readonly waiting?: { readonly reason: string; readonly until: string };
+  /** Its stage step runs ahead of its wave (policy stageAhead); it goes back to pending once staged. */
+  readonly aheadStaging?: boolean;
+  /** What its stage step did, once it succeeded. */
+  readonly staged?: StepDetails['staged'];
+  /** The package's size, while its stage step runs. */
+  readonly stageBytes?: number;
   /**
    * Set while a verify step that succeeded waits for an inventory report of its agent collected after it, to
    * confirm the build: since when (server time), and when the step finished (the agent's clock).

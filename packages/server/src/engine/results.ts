@@ -1,9 +1,10 @@
-import { canonicalBuild, type PlanStep, type RolloutPolicy } from '@exrollout/core';
+import { canonicalBuild, type PlanStep, type RolloutPolicy, type StepDetails } from '@exrollout/core';
 import type { InventoryStore } from '../stores/inventory-store.js';
 import { noteChanges, noteInstallEnvironment, noteServicesStarted } from './change-notes.js';
 import { type JobData, jobIdFor } from './jobs.js';
 import type { ServerRun } from './model.js';
 import { recordOf } from './reads.js';
+import { stagedAhead } from './stage-ahead.js';
 import { finishSucceeded, finishUnfit, holdStep, issueStep } from './steps.js';
 import type { RolloutStore } from './store.js';
 import { confirmVerified, failVerification } from './verification.js';
@@ -75,7 +76,13 @@ export async function applyResult(
     details: result.details,
   });
   noteChanges(work, run.name, step, result.details);
-  const { stepRetries: _r, restartPending: _p, ...rest } = run;
+  // The agent's details were checked against StepDetails at the gateway.
+  const staged = step === 'stage' ? (result.details as StepDetails).staged : undefined;
+  if (step === 'stage' && run.aheadStaging) {
+    stagedAhead(work, run, staged);
+    return true;
+  }
+  const { stepRetries: _r, restartPending: _p, stageBytes: _b, ...rest } = run;
   const restartPending =
     step === 'restart' ? false : run.restartPending === true || result.details.rebootRequired === true;
   const next: ServerRun = {
@@ -83,6 +90,7 @@ export async function applyResult(
     stepIndex: run.stepIndex + 1,
     ...(build ? { toBuild: build } : {}),
     ...(restartPending ? { restartPending } : {}),
+    ...(staged ? { staged } : {}),
   };
   if (next.stepIndex < next.steps.length) await issueStep(work, next, inventory, store);
   else finishSucceeded(work, next, build);
@@ -164,7 +172,8 @@ export async function watchCommand(
 }
 
 function stepTimeoutMs(policy: RolloutPolicy, step: PlanStep | undefined): number {
-  if (step === 'install') return policy.stepTimeoutSeconds.install * 1000;
+  // A download of a large package over a slow link can take as long as an install.
+  if (step === 'install' || step === 'stage') return policy.stepTimeoutSeconds.install * 1000;
   if (step === 'restart') return policy.restartTimeoutSeconds * 1000;
   return policy.stepTimeoutSeconds.other * 1000;
 }

@@ -4,6 +4,7 @@ import { commandIdFor, precheckLive, stepArgs, type Unfit } from './commands.js'
 import { type JobData, jobIdFor } from './jobs.js';
 import type { ServerRun } from './model.js';
 import { recordOf } from './reads.js';
+import { stagingEnded } from './stage-ahead.js';
 import type { RolloutStore } from './store.js';
 import type { Work } from './work.js';
 
@@ -20,7 +21,14 @@ export async function startServer(
 ): Promise<void> {
   const record = await recordOf(work, inventory, run.name);
   const unfit = precheckLive(run, record, work.update, work.meta.policy);
-  const started: ServerRun = { ...run, state: 'running', stepIndex: 0, startedAt: work.now.toISOString() };
+  // A server staged ahead of its wave starts at the step after stage.
+  const first = run.steps[0] === 'stage' && run.staged !== undefined ? 1 : 0;
+  const started: ServerRun = {
+    ...run,
+    state: 'running',
+    stepIndex: first,
+    startedAt: work.now.toISOString(),
+  };
   work.setRun(started);
   work.event(SYSTEM, 'server.started', `${run.name} started (attempt ${run.attempt})`, run.name);
   if (unfit) return finishUnfit(work, started, unfit);
@@ -65,7 +73,14 @@ export async function issueStep(
     }
     if (step === 'restart' && deferredToWindow(work, run)) return;
     const commandId = commandIdFor(work.meta.id, run);
-    const sent: ServerRun = { ...run, commandId, commandSentAt: work.now.toISOString(), acked: false };
+    const size = step === 'stage' ? plan.args.size : undefined;
+    const sent: ServerRun = {
+      ...run,
+      commandId,
+      commandSentAt: work.now.toISOString(),
+      acked: false,
+      ...(typeof size === 'number' ? { stageBytes: size } : {}),
+    };
     const { progress: _progress, waiting: _waiting, ...withoutProgress } = sent;
     work.setRun(withoutProgress);
     const command = {
@@ -163,6 +178,7 @@ export function finishSucceeded(work: Work, run: ServerRun, build: string | unde
 
 /** Ends a run that could not go on: skipped for a reason that is no fault (precheck), failed otherwise. */
 export function finishUnfit(work: Work, run: ServerRun, unfit: Unfit): void {
+  if (run.aheadStaging) stagingEnded(work);
   const error = { code: unfit.code, message: unfit.message };
   const done: ServerRun = { ...run, state: unfit.outcome, finishedAt: work.now.toISOString(), error };
   work.setRun(withoutCommand(done, true));
@@ -203,6 +219,8 @@ function withoutCommand(run: ServerRun, keepError = false): ServerRun {
     progress: _p,
     confirming: _w,
     waiting: _h,
+    aheadStaging: _ah,
+    stageBytes: _b,
     error,
     ...rest
   } = run;

@@ -27,6 +27,19 @@ export const ServerRunView = Type.Object({
   cluster: Type.Optional(Type.String()),
   error: Type.Union([ErrorView, Type.Null()]),
   progress: Type.Optional(Type.Object({ message: Type.String(), percent: Type.Optional(Type.Integer()) })),
+  staging: Type.Optional(
+    Type.Object(
+      {
+        state: Type.Enum(['staging', 'staged']),
+        bytes: Type.Integer({ description: 'Bytes staged so far.' }),
+        total: Type.Integer({ description: "The package's size in bytes." }),
+        percent: Type.Integer({ minimum: 0, maximum: 100 }),
+        resumedFrom: Type.Optional(Type.Integer({ description: 'Bytes kept from a cut download.' })),
+        skipped: Type.Optional(Type.Boolean({ description: 'The verified package was already there.' })),
+      },
+      { description: "The package's staging (a rollout with packages from the store): under way, or done." },
+    ),
+  ),
 });
 export type ServerRunView = Static<typeof ServerRunView>;
 
@@ -153,7 +166,27 @@ function runView(run: ServerRun | undefined, name: string, from: string): Server
     ...(run.cluster ? { cluster: run.cluster } : {}),
     error: run.error ?? null,
     ...(run.progress && run.state === 'running' ? { progress: run.progress } : {}),
+    ...stagingOf(run),
   };
+}
+
+function stagingOf(run: ServerRun): { staging?: ServerRunView['staging'] } {
+  if (run.staged)
+    return {
+      staging: {
+        state: 'staged',
+        bytes: run.staged.bytes,
+        total: run.staged.bytes,
+        percent: 100,
+        resumedFrom: run.staged.resumedFrom,
+        skipped: run.staged.skipped,
+      },
+    };
+  if (run.state !== 'running' || run.steps[run.stepIndex] !== 'stage' || run.stageBytes === undefined)
+    return {};
+  const percent = run.progress?.percent ?? 0;
+  const bytes = Math.round((run.stageBytes * percent) / 100);
+  return { staging: { state: 'staging', bytes, total: run.stageBytes, percent } };
 }
 
 function waveState(

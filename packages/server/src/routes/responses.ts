@@ -27,6 +27,7 @@ const DESCRIPTIONS = {
   409: 'The action makes no sense in this state (SRV_ERR_ROLLOUT_STATE, SRV_ERR_ROLLOUT_OVERLAP, SRV_ERR_NOTHING_TO_ROLL_BACK).',
   413: 'The body is over 1 MiB (FST_ERR_CTP_BODY_TOO_LARGE).',
   415: 'The body is not JSON (FST_ERR_CTP_INVALID_MEDIA_TYPE).',
+  416: 'The range starts past the end of the package (SRV_ERR_PACKAGE_RANGE).',
   429: 'Too many failed authentications from this address (SRV_ERR_AUTH_RATE_LIMITED); Retry-After says for how many seconds.',
   500: 'Something unexpected (SRV_ERR_INTERNAL); the details are in the server log.',
   503: 'The rollout stayed busy, or a change to it did not finish in time (SRV_ERR_ROLLOUT_BUSY, SRV_ERR_WORK_TIMEOUT); try again.',

@@ -1,4 +1,4 @@
-import { PlanSelection, RolloutPolicy, WAVE_NAMES } from '@exrollout/core';
+import { PlanSelection, RolloutPackages, RolloutPolicy, WAVE_NAMES } from '@exrollout/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import Type, { type Static } from 'typebox';
@@ -8,6 +8,8 @@ import { ROLLOUT_ACTIONS, SERVER_ACTIONS } from '../engine/actions.js';
 import { archivedPage } from '../engine/archive.js';
 import type { RolloutEngine } from '../engine/engine.js';
 import { RolloutView } from '../engine/views.js';
+import { withStoredPackages } from '../packages/resolve.js';
+import type { PackageStore } from '../packages/store.js';
 import { BLOCKING } from '../redis.js';
 import { type OpenStreams, STREAM_CLOSINGS } from './open-streams.js';
 import { BODY_ERRORS, roleErrors, viewerErrors } from './responses.js';
@@ -17,6 +19,11 @@ const CreateBody = Type.Object(
   {
     update: Type.Optional(Type.String({ default: 'KB959241' })),
     selection: Type.Optional(PlanSelection),
+    packages: Type.Optional({
+      ...RolloutPackages,
+      description:
+        "Packages from the server's store, by architecture (their SHA-256): set policy.packageSha256 from them.",
+    }),
     policy: Type.Record(Type.String(), Type.Unknown(), {
       description: 'RolloutPolicy; see docs/rollouts.md.',
     }),
@@ -79,7 +86,13 @@ const actorOf = (request: FastifyRequest) =>
 /** Rollouts: create, read, act, and their audit trail (also as a live stream). */
 export async function rolloutRoutes(
   app: FastifyInstance,
-  deps: { engine: RolloutEngine; auth: Authenticator; redis: Redis; streams: OpenStreams },
+  deps: {
+    engine: RolloutEngine;
+    auth: Authenticator;
+    redis: Redis;
+    streams: OpenStreams;
+    packages: PackageStore | undefined;
+  },
 ): Promise<void> {
   const { engine, auth } = deps;
   const viewer = requireRole(auth, 'viewer');
@@ -102,12 +115,18 @@ export async function rolloutRoutes(
     },
     async (request, reply) => {
       const body = request.body as Static<typeof CreateBody>;
+      const policy = await withStoredPackages(
+        deps.packages,
+        body.update ?? 'KB959241',
+        body.packages,
+        body.policy,
+      );
       return reply.code(201).send(
         await engine.create(
           {
             ...(body.update ? { update: body.update } : {}),
             ...(body.selection ? { selection: body.selection } : {}),
-            policy: body.policy,
+            policy,
           },
           actorOf(request),
         ),

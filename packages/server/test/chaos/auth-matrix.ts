@@ -67,6 +67,14 @@ export const ROUTE_ROLES: Readonly<Record<string, Entry>> = {
     role: 'approver',
     paths: (t) => [`/api/v1/rollouts/${t.rolloutId}/servers/${t.server}/rollback`],
   },
+  // Before the token routes: revoking the viewer's token (DELETE /api/v1/tokens/:id) comes last.
+  'GET /api/v1/packages': { role: 'viewer', paths: () => ['/api/v1/packages'] },
+  'GET /api/v1/packages/:sha256': { role: 'viewer', paths: () => [`/api/v1/packages/${'0'.repeat(64)}`] },
+  'POST /api/v1/packages': {
+    role: 'admin',
+    paths: () => ['/api/v1/packages?file=Exchange2007-KB959241-x64-EN.msp'],
+  },
+  'DELETE /api/v1/packages/:sha256': { role: 'admin', paths: () => [`/api/v1/packages/${'0'.repeat(64)}`] },
   'POST /api/v1/enrolment-tokens': { role: 'admin', paths: () => ['/api/v1/enrolment-tokens'] },
   'GET /api/v1/agents': { role: 'admin', paths: () => ['/api/v1/agents'] },
   'DELETE /api/v1/agents/:name': { role: 'admin', paths: (t) => [`/api/v1/agents/${t.agent}`] },

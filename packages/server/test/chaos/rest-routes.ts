@@ -34,13 +34,26 @@ function joinPath(parent: string, segment: string): string {
   return `${parent}/${segment}`;
 }
 
-/** The routes that take a body from a client: POST, PUT and PATCH under /api/v1, and enrolment. */
+/**
+ * The routes that take a JSON body from a client: POST, PUT and PATCH under /api/v1, and enrolment. A route whose
+ * document names only another media type (the package upload: the file itself) is fuzzed with files instead.
+ */
 export function bodyRoutes(app: FastifyInstance): string[] {
   return appRoutes(app)
     .filter((route) => BODY_METHODS.has(route.method))
     .filter((route) => route.path.startsWith('/api/v1/') || route.path === '/agent/v1/enrol')
+    .filter((route) => !takesOnlyBinary(app, route))
     .map((route) => `${route.method} ${route.path}`)
     .sort();
+}
+
+function takesOnlyBinary(app: FastifyInstance, route: AppRoute): boolean {
+  const document = app.swagger() as {
+    paths?: Record<string, Record<string, { requestBody?: { content?: Record<string, unknown> } }>>;
+  };
+  const path = route.path.replace(/:([A-Za-z]+)/g, '{$1}');
+  const content = document.paths?.[path]?.[route.method.toLowerCase()]?.requestBody?.content;
+  return content !== undefined && !('application/json' in content);
 }
 
 /** The JSON Schema of a route's body from the app's OpenAPI document, `nullable` turned into JSON Schema. */

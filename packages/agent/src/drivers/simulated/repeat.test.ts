@@ -42,6 +42,13 @@ const ccrNodeA = () => {
 
 // Every step of the catalog: the agent runs a step again when it restarted in the middle of it.
 const CASES: readonly Case[] = [
+  {
+    step: 'stage',
+    args: { package: INSTALL_ARGS.package, size: 1_000_000, fromStore: true },
+    driver: async () => cas(),
+    // The package the first run downloaded is there, verified: nothing is downloaded again.
+    again: { staged: { bytes: 1_000_000, skipped: true, resumedFrom: 0 } },
+  },
   { step: 'precheck', args: precheckArgs(), driver: async () => cas() },
   { step: 'backup-owa', args: {}, driver: async () => cas() },
   { step: 'move-cms', args: { cms: 'SEA-CMS01', targetNode: 'SEA-MBX02' }, driver: async () => ccrNodeA() },

@@ -71,6 +71,29 @@ export const SimulatedBehaviour = Type.Object(
     replicationUnhealthy: flag('A CCR storage group copy is not healthy.'),
     /** Why uninstall is refused even though the build says the rollup is installed. @default undefined */
     uninstallBlocked: Type.Optional(Type.Enum(['patch-not-registered', 'cache-missing'])),
+    /** How the stage step behaves: its bandwidth, a download cut halfway (and resumed), a failure. */
+    staging: Type.Optional(
+      Type.Object(
+        {
+          mbps: Type.Optional(
+            Type.Number({
+              minimum: 0.001,
+              maximum: 100_000,
+              default: 100,
+              description: 'Download speed, Mbit/s.',
+            }),
+          ),
+          cutHalfway: flag('The download is cut at 50 % once, then resumed from there.'),
+          failure: Type.Optional(
+            Type.Enum(['unreachable', 'hash-mismatch'], {
+              description:
+                'unreachable: the server cannot be reached; hash-mismatch: the bytes received are not the package.',
+            }),
+          ),
+        },
+        strict,
+      ),
+    ),
     /** SHA-256 of each .msp on the host, by file name; other files are missing. No map: any file, any hash. */
     packages: Type.Optional(
       Type.Record(

@@ -32,6 +32,8 @@ export interface SimulatedState extends HostSnapshot {
   readonly restartsByCommand: Readonly<Record<string, string>>;
   /** How many more msiexec runs answer 1618 (another installation is in progress). */
   readonly msiBusyRunsLeft: number;
+  /** Packages the stage step put in the package directory: SHA-256 by file name. */
+  readonly stagedPackages: Readonly<Record<string, string>>;
 }
 
 /** @internal The driver's own, mutable copy of the state. */
@@ -60,6 +62,12 @@ export interface ResolvedBehaviour {
   readonly sccResourceOffline: boolean;
   /** SHA-256 by file name of the packages on the host; undefined: any package is there, with any hash. */
   readonly packages?: Readonly<Record<string, string>>;
+  /** The stage step: download speed in bytes per simulated millisecond, a cut halfway, a failure. */
+  readonly staging: {
+    readonly bytesPerMs: number;
+    readonly cutHalfway: boolean;
+    readonly failure?: 'unreachable' | 'hash-mismatch';
+  };
 }
 
 /** @internal Fills in the defaults of a (valid) description's behaviour. */
@@ -86,6 +94,12 @@ export function resolveBehaviour(description: SimulatedHost): ResolvedBehaviour 
     crlCheckState: knobs.crlCheckState ?? '0x23c00',
     sccResourceOffline: knobs.sccResourceOffline === true,
     ...(knobs.packages ? { packages: { ...knobs.packages } } : {}),
+    staging: {
+      // A time scale of 0 makes every step instant, staging too.
+      bytesPerMs: scale === 0 ? Number.POSITIVE_INFINITY : ((knobs.staging?.mbps ?? 100) * 125) / scale,
+      cutHalfway: knobs.staging?.cutHalfway === true,
+      ...(knobs.staging?.failure ? { failure: knobs.staging.failure } : {}),
+    },
   };
 }
 
@@ -111,6 +125,7 @@ export function initialState(description: SimulatedHost): MutableState {
     reboots: 0,
     restartsByCommand: {},
     msiBusyRunsLeft: knobs.msiBusyRuns ?? 0,
+    stagedPackages: {},
   };
 }
 

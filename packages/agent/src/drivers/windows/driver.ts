@@ -2,7 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { PlanStep, StepArgs, StepDetails } from '@exrollout/core';
 import { DriverError, StepFailedError } from '../../errors.js';
 import type { HostDriver, HostSnapshot, StepContext } from '../types.js';
-import { validateStepArgs } from './args.js';
+import { type StepRequest, validateStepArgs } from './args.js';
 import { type ExrOutput, parseExrLine, parseExrOutput, unknownKeys } from './exr-format.js';
 import {
   type DriverConfig,
@@ -14,6 +14,7 @@ import { INVENTORY_KEYS, toHostSnapshot } from './results/snapshot.js';
 import { STEP_KEYS, stepOutcome } from './results/steps.js';
 import type { RunResult } from './runner.js';
 import { inventoryScript, stepScript } from './scripts/index.js';
+import { stageForPowerShell } from './stage.js';
 
 const MAX_PROGRESS = 500;
 
@@ -41,6 +42,28 @@ export class PowerShellDriver implements HostDriver {
     context: StepContext,
   ): Promise<StepDetails> {
     const request = validateStepArgs(step, args);
+    if (request.step === 'stage') return this.#stage(request.args, context);
+    return this.#runScript(request, context);
+  }
+
+  // stage: a verified file is kept; else the agent downloads it (stageForPowerShell), then the host checks it.
+  async #stage(args: StepArgs['stage'], context: StepContext): Promise<StepDetails> {
+    const request = { step: 'stage', args } as const;
+    try {
+      await this.#runScript(request, context);
+      return { staged: { bytes: args.size ?? 0, skipped: true, resumedFrom: 0 } };
+    } catch (error) {
+      const fetchable =
+        error instanceof StepFailedError && /^PACKAGE_(MISSING|HASH_MISMATCH)$/.test(error.code);
+      if (!fetchable || !args.fromStore) throw error;
+    }
+    const staged = await stageForPowerShell(args, this.#config, context);
+    await this.#runScript(request, context);
+    return staged;
+  }
+
+  async #runScript(request: StepRequest, context: StepContext): Promise<StepDetails> {
+    const { step } = request;
     const script = stepScript(request, this.#config, context.commandId);
     context.progress(`${step}: running on ${this.#config.runner.target}`, 0);
     let output: ExrOutput;

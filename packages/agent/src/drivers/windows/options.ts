@@ -55,6 +55,8 @@ const MINUTE = 60_000;
 /** Default timeouts: an install can take well over an hour (KB 944752 made some last 40-60 minutes more). */
 export const DEFAULT_TIMEOUTS_MS: Readonly<Record<ScriptName, number>> = Object.freeze({
   inventory: 10 * MINUTE,
+  // A 500 MB package over a 10 Mbit/s link takes about 7 minutes; a slow site may take far longer.
+  stage: 120 * MINUTE,
   precheck: 15 * MINUTE,
   'backup-owa': 30 * MINUTE,
   'move-cms': 30 * MINUTE,

@@ -71,6 +71,7 @@ function serverCard(page: Page, rollout: Rollout, wave: number, server: ServerRu
     server.progress && h('div', { class: 'small' }, server.progress.message),
     percent !== undefined &&
       h('progress', { max: 100, value: percent, 'aria-label': `${server.name} progress` }),
+    server.staging && h('div', { class: 'small staging' }, stagingText(server.staging)),
     server.error && h('div', { class: 'small error' }, `${server.error.code}: ${server.error.message}`),
     server.attempt > 1 && h('div', { class: 'small' }, `attempt ${server.attempt}`),
     ...notOffered.map((why) => h('div', { class: 'small not-offered' }, why)),
@@ -87,6 +88,15 @@ function serverCard(page: Page, rollout: Rollout, wave: number, server: ServerRu
         ),
       ),
   );
+}
+
+const mb = (bytes: number) => `${(bytes / 1_000_000).toFixed(1)} MB`;
+
+/** `staged 266.7 MB` or `staging 40% (106.7 of 266.7 MB)`. */
+function stagingText(staging: NonNullable<ServerRun['staging']>): string {
+  if (staging.state === 'staged')
+    return `package staged: ${mb(staging.total)}${staging.skipped ? ' (already there)' : ''}`;
+  return `staging ${staging.percent}% (${mb(staging.bytes)} of ${mb(staging.total)})`;
 }
 
 function lanes(page: Page, rollout: Rollout): HTMLElement {

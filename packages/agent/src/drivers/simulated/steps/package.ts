@@ -9,7 +9,8 @@ export function checkPackage(run: StepRun, pkg: PackageRef): void {
   const { server, host } = run.host.current;
   const details = { build: server.build };
   const { packages } = run.host.behaviour;
-  const actual = packages === undefined ? pkg.sha256 : packages[pkg.file];
+  const actual =
+    run.host.current.stagedPackages[pkg.file] ?? (packages === undefined ? pkg.sha256 : packages[pkg.file]);
   if (actual === undefined)
     run.fail('PACKAGE_MISSING', `${pkg.file} is not in the package directory of ${run.name}`, details);
   if (actual !== pkg.sha256)

@@ -6,6 +6,7 @@ import { removeInterimUpdates } from './interim.js';
 import { backupOwa, restoreOwa } from './owa.js';
 import { precheck } from './precheck.js';
 import { restart } from './restart.js';
+import { stage } from './stage.js';
 import { uninstall } from './uninstall.js';
 import { verify } from './verify.js';
 
@@ -16,6 +17,7 @@ export type StepHandlers = {
 
 /** @internal The simulated implementation of every step of the catalog. */
 export const STEP_HANDLERS: StepHandlers = {
+  stage,
   precheck,
   'backup-owa': backupOwa,
   'move-cms': moveCms,

@@ -1,4 +1,4 @@
-import { assertExhaustive, StepDetails } from '@exrollout/core';
+import { assertExhaustive, type StepArgs, StepDetails } from '@exrollout/core';
 import { StepFailedError } from '../../../errors.js';
 import type { StepRequest } from '../args.js';
 import { msiExitAdvice } from '../codes.js';
@@ -9,6 +9,7 @@ import { checkAgainst, clip, readValues, type ValueReader } from './read.js';
 
 /** The keys each step script emits besides the common ones (status, error, progress). */
 export const STEP_KEYS: Readonly<Record<StepRequest['step'], ReadonlySet<string>>> = {
+  stage: keys('package.path package.sha256 package.missing'),
   precheck: keys(
     'build reboot.fileRenames reboot.cbs reboot.windowsUpdate host.freeMb host.architecture host.os host.powershellVersion host.elevated host.dotNet20Sp1 package.path package.sha256 package.missing',
   ),
@@ -30,6 +31,24 @@ export const STEP_KEYS: Readonly<Record<StepRequest['step'], ReadonlySet<string>
     'patch.name patch.cache patch.code msi.log msi.exitCode msi.failure msi.customAction msi.rebootRequired uninstall.skipped build',
   ),
 };
+
+// stage: the package must be in the folder with its SHA-256; what the driver then reports is `staged`.
+function checkStaged(args: StepArgs['stage'], values: ValueReader, details: StepDetails): void {
+  const missing = values.one('package.missing');
+  if (missing !== undefined)
+    throw new StepFailedError(
+      'PACKAGE_MISSING',
+      `${missing} does not exist: upload it to the server's store, or stage it there by other means`,
+      details,
+    );
+  const actual = values.one('package.sha256')?.toLowerCase();
+  if (actual !== args.package.sha256)
+    throw new StepFailedError(
+      'PACKAGE_HASH_MISMATCH',
+      `${values.one('package.path') ?? args.package.file} has SHA-256 ${actual}, not ${args.package.sha256}`,
+      details,
+    );
+}
 
 function keys(list: string): ReadonlySet<string> {
   return new Set(list.split(' '));
@@ -125,6 +144,9 @@ function withMsiHint(message: string, values: ValueReader): string {
 
 function judge(request: StepRequest, values: ValueReader, details: StepDetails): void {
   switch (request.step) {
+    case 'stage':
+      checkStaged(request.args, values, details);
+      break;
     case 'precheck':
       judgePrecheck(request.args, values, details);
       break;

@@ -2,7 +2,7 @@ import { assertExhaustive } from '@exrollout/core';
 import type { StepRequest } from '../args.js';
 import type { DriverConfig } from '../options.js';
 import { moveClusterGroupScript, moveCmsScript } from './cluster.js';
-import { installScript, precheckScript } from './install.js';
+import { installScript, precheckScript, stageCheckScript } from './install.js';
 import { backupOwaScript, restoreOwaScript } from './owa.js';
 import { removeInterimUpdatesScript, uninstallScript } from './patches.js';
 import { restartScript } from './restart.js';
@@ -14,6 +14,8 @@ export { EXCHANGE_SNAPIN } from './prelude.js';
 /** The script of one validated step request; `commandId` labels the cluster move comment and names the restart's marker file. */
 export function stepScript(request: StepRequest, config: DriverConfig, commandId: string): string {
   switch (request.step) {
+    case 'stage':
+      return stageCheckScript(request.args, config);
     case 'precheck':
       return precheckScript(request.args, config);
     case 'backup-owa':

@@ -73,6 +73,22 @@ const HOOKS = String.raw`function Invoke-ExrHooks([string]$Folder, [string]$Phas
 }`;
 
 /**
+ * stage: whether the package is in the package directory, and its SHA-256 (the agent downloads it, when it must,
+ * before and runs this again after); the parser fails it with PACKAGE_MISSING or PACKAGE_HASH_MISMATCH.
+ */
+export function stageCheckScript(args: StepArgs['stage'], config: DriverConfig): string {
+  const body = `${packagePath(config, args.package)}
+if (Test-Path -LiteralPath $msp) {
+  Write-Exr 'progress' ('Computing the SHA-256 of ' + $msp)
+  Write-Exr 'package.path' $msp
+  Write-Exr 'package.sha256' (Get-ExrSha256 $msp)
+} else {
+  Write-Exr 'package.missing' $msp
+}`;
+  return composeScript({ defaultCode: 'SCRIPT_ERROR', productCode: KB959241.productCode, helpers: [], body });
+}
+
+/**
  * install: checks the staged .msp's SHA-256 (nothing runs on a mismatch), skips a server already on the
  * target build, runs the `before` hooks, turns the revocation check off if asked, runs
  * `msiexec.exe /update "<msp>" /quiet /norestart /l*v "<log>"`, puts the check back and runs the `after` hooks

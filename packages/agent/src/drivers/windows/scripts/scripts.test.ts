@@ -11,6 +11,7 @@ const PACKAGE = { file: 'Exchange2007-KB959241-x64-EN.msp', sha256: SHA };
 
 /** Valid arguments for every step of the catalog. */
 const ARGS: { [Step in StepRequest['step']]: unknown } = {
+  stage: { package: PACKAGE, size: 1000, fromStore: false },
   precheck: { expectedBuild: '8.1.311.3', targetBuild: '8.1.340.1', package: PACKAGE, minFreeMb: 2048 },
   'backup-owa': {},
   'move-cms': { cms: 'SEA-MBX1', targetNode: 'SEA-CCR1-N2' },
