@@ -61,7 +61,8 @@ export async function startSentinelSet(): Promise<SentinelSet> {
     for (const port of sentinelPorts) {
       const file = join(dir, `sentinel-${port}.conf`);
       await writeFile(file, sentinelConfig(port, primary, dir));
-      children.push(spawn('redis-sentinel', [file], { stdio: 'ignore' }));
+      // `redis-server --sentinel` is what the redis-sentinel binary runs: no package beyond redis-server is needed.
+      children.push(spawn('redis-server', [file, '--sentinel'], { stdio: 'ignore' }));
       await waitAnswers(port);
     }
     const ask = (command: string, ...args: string[]) => sentinelCall(sentinelPorts, command, ...args);

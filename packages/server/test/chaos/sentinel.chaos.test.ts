@@ -20,7 +20,9 @@ afterAll(() => console.log(tally.line()));
 
 async function sentinelSet(): Promise<SentinelSet> {
   const set = await startSentinelSet().catch((error: Error) => {
-    throw new Error(`this test needs redis-server and redis-sentinel on the PATH: ${error.message}`);
+    throw new Error(
+      `this test needs redis-server on the PATH (it runs Sentinel as redis-server --sentinel): ${error.message}`,
+    );
   });
   cleanups.push(() => set.stop());
   return set;
