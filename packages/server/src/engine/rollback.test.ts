@@ -71,7 +71,7 @@ describe('the order of a rollback', () => {
     const back = names(undo.plan).find((wave) => wave.includes('MBX-N1')) ?? [];
     expect(back.indexOf('MBX-N1')).toBeLessThan(back.indexOf('MBX-N2'));
     const run = undo.runs.find((entry) => entry.name === 'MBX-N2');
-    expect(run?.steps).toEqual(['move-cms', 'move-cluster-group', 'uninstall', 'verify']);
+    expect(run?.steps).toEqual(['move-cms', 'move-cluster-group', 'uninstall', 'restart', 'verify']);
     expect(run).toMatchObject({ cluster: 'CLU1', fromBuild: RU6, targetBuild: RU4, state: 'pending' });
   });
 
@@ -106,7 +106,7 @@ describe('the order of a rollback', () => {
     const part = planRollback(PLAN, [after, before], { kind: 'all' });
     expect(part.runs.map((run) => run.name)).toEqual(['HUB2']);
     expect(part.plan.waves.flatMap((wave) => wave.servers)).toEqual([
-      { name: 'HUB2', from: RU6, steps: ['uninstall', 'verify'] },
+      { name: 'HUB2', from: RU6, steps: ['uninstall', 'restart', 'verify'] },
     ]);
     expect(part.plan).toMatchObject({ skipped: [], excluded: [] });
   });
