@@ -8,6 +8,16 @@ import { composeScript } from './prelude.js';
 const packagePath = (config: DriverConfig, pkg: PackageRef) =>
   `$msp = Join-ExrPath ${psLiteral(config.packageDirectory)} ${psLiteral(pkg.file)}`;
 
+/** Reports the staged package's path and SHA-256 (`package.path`, `package.sha256`), or that it is missing. */
+const reportPackage = (config: DriverConfig, pkg: PackageRef) => `${packagePath(config, pkg)}
+if (Test-Path -LiteralPath $msp) {
+  Write-Exr 'progress' ('Computing the SHA-256 of ' + $msp)
+  Write-Exr 'package.path' $msp
+  Write-Exr 'package.sha256' (Get-ExrSha256 $msp)
+} else {
+  Write-Exr 'package.missing' $msp
+}`;
+
 /** Exit codes msiexec uses for success: 0, 3010 (restart required), 1641 (restart started). */
 export const MSI_SUCCESS = `function Test-ExrMsiSuccess([int]$ExitCode) { $ExitCode -eq 0 -or $ExitCode -eq 3010 -or $ExitCode -eq 1641 }`;
 
@@ -17,18 +27,7 @@ export const MSI_SUCCESS = `function Test-ExrMsiSuccess([int]$ExitCode) { $ExitC
  */
 export function precheckScript(args: StepArgs['precheck'], config: DriverConfig): string {
   const pkg = args.package;
-  const packageCheck =
-    pkg === undefined
-      ? ''
-      : `
-${packagePath(config, pkg)}
-if (Test-Path -LiteralPath $msp) {
-  Write-Exr 'progress' ('Computing the SHA-256 of ' + $msp)
-  Write-Exr 'package.path' $msp
-  Write-Exr 'package.sha256' (Get-ExrSha256 $msp)
-} else {
-  Write-Exr 'package.missing' $msp
-}`;
+  const packageCheck = pkg === undefined ? '' : `\n${reportPackage(config, pkg)}`;
   const body = `Write-Exr 'build' (Get-ExrBuild (Get-ExrExSetupPath (Get-ExrInstallPath)))
 Write-ExrRebootFacts
 Write-ExrHostFacts${packageCheck}`;
@@ -77,14 +76,7 @@ const HOOKS = String.raw`function Invoke-ExrHooks([string]$Folder, [string]$Phas
  * before and runs this again after); the parser fails it with PACKAGE_MISSING or PACKAGE_HASH_MISMATCH.
  */
 export function stageCheckScript(args: StepArgs['stage'], config: DriverConfig): string {
-  const body = `${packagePath(config, args.package)}
-if (Test-Path -LiteralPath $msp) {
-  Write-Exr 'progress' ('Computing the SHA-256 of ' + $msp)
-  Write-Exr 'package.path' $msp
-  Write-Exr 'package.sha256' (Get-ExrSha256 $msp)
-} else {
-  Write-Exr 'package.missing' $msp
-}`;
+  const body = reportPackage(config, args.package);
   return composeScript({ defaultCode: 'SCRIPT_ERROR', productCode: KB959241.productCode, helpers: [], body });
 }
 
